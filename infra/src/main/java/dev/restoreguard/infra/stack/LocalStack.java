@@ -1,0 +1,272 @@
+package dev.restoreguard.infra.stack;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local RestoreGuard stack on loopback, without Docker: a single-node KRaft Kafka broker and an
+ * Elasticsearch node, each a separate JVM that keeps running after the JVM calling {@link #up()}
+ * exits. {@link #up()} starts what is not running, waits until both answer their health checks,
+ * creates the catalog topics ({@code Topics.all()}) and installs the index templates; calling it
+ * again is harmless. {@link #down()} stops both (SIGTERM, then SIGKILL after a timeout).
+ *
+ * <p>Everything lives in the settings' home (default {@code ~/.restoreguard}, or
+ * {@code $RESTOREGUARD_HOME}); pid files there tell which processes are ours. {@code up} and
+ * {@code down} take a file lock on the home, so concurrent calls (two test JVMs, a test run and a
+ * terminal) serialize instead of racing.
+ */
+public final class LocalStack {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(LocalStack.class);
+    // FileChannel locks are per JVM: two LocalStack objects in one JVM must also take turns.
+    private static final ReentrantLock JVM_LOCK = new ReentrantLock();
+    private static final Pattern KAFKA_MARKER = Pattern.compile("-Drestoreguard\\.kafka\\.dir=(\\S+)");
+    private static final Pattern ES_MARKER = Pattern.compile("-Drestoreguard\\.es\\.dir=(\\S+)");
+
+    private final StackSettings settings;
+    private final Consumer<String> progress;
+    private final JdkFinder jdkFinder;
+    private final KafkaNode kafka;
+    private final ElasticsearchNode elasticsearch;
+
+    /** The stack in the default home with the ports recorded there (or the default ports). */
+    public LocalStack() {
+        this(StackSettings.forHome(StackSettings.defaultHome()));
+    }
+
+    /** The stack in {@code home} with the ports recorded there (or the default ports). */
+    public LocalStack(final Path home) {
+        this(StackSettings.forHome(home));
+    }
+
+    /** The stack described by {@code settings}; progress goes to the log. */
+    public LocalStack(final StackSettings settings) {
+        this(settings, message -> LOGGER.info(message));
+    }
+
+    /**
+     * The stack described by {@code settings}.
+     *
+     * @param progress receives one human-readable line per step (a CLI prints them)
+     */
+    public LocalStack(final StackSettings settings, final Consumer<String> progress) {
+        this(settings, progress, new JdkFinder());
+    }
+
+    LocalStack(final StackSettings settings, final Consumer<String> progress, final JdkFinder jdkFinder) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.progress = Objects.requireNonNull(progress, "progress");
+        this.jdkFinder = Objects.requireNonNull(jdkFinder, "jdkFinder");
+        this.kafka = new KafkaNode(settings);
+        this.elasticsearch = new ElasticsearchNode(settings);
+    }
+
+    /** The settings this stack uses. */
+    public StackSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Starts whatever is not running and waits until both components are healthy, then creates
+     * missing topics and (re)installs the index templates. If a component fails to start, the
+     * components this call started are stopped again before the exception is thrown.
+     *
+     * @return the status, with the start-up time of each component this call started
+     * @throws StackException with a person-readable reason (port taken, no JDK 21+, a log tail)
+     */
+    public StackStatus up() {
+        return locked(this::doUp);
+    }
+
+    /** Stops both components; stopping a stopped stack is harmless. */
+    public StackStatus down() {
+        return locked(() -> {
+            Files.createDirectories(settings.home());
+            final boolean esRunning = elasticsearch.process().isPresent();
+            final boolean kafkaRunning = kafka.process().isPresent();
+            if (esRunning) {
+                progress.accept("Stopping Elasticsearch (pid " + elasticsearch.process().map(ProcessHandle::pid).orElse(0L) + ")");
+            }
+            if (kafkaRunning) {
+                progress.accept("Stopping Kafka (pid " + kafka.process().map(ProcessHandle::pid).orElse(0L) + ")");
+            }
+            // Both get SIGTERM before either is waited for: the two shutdowns overlap.
+            final Thread esStopper = Thread.ofVirtual().start(() -> elasticsearch.stop(settings.stopTimeout()));
+            kafka.stop(settings.stopTimeout());
+            esStopper.join();
+            if (!esRunning && !kafkaRunning) {
+                progress.accept("Nothing to stop in " + settings.home());
+            }
+            return status();
+        });
+    }
+
+    /** The current state of both components; takes no lock and changes nothing. */
+    public StackStatus status() {
+        return new StackStatus(settings.home(), kafka.status(), elasticsearch.status());
+    }
+
+    /**
+     * Deletes Kafka's and Elasticsearch's data (topics, offsets, indices) so that the next
+     * {@link #up()} starts empty. Test harnesses use it; the stack must be stopped.
+     */
+    public void deleteData() {
+        locked(() -> {
+            if (kafka.process().isPresent() || elasticsearch.process().isPresent()) {
+                throw new StackException("Stop the stack in " + settings.home() + " before deleting its data");
+            }
+            kafka.deleteData();
+            elasticsearch.deleteData();
+            return null;
+        });
+    }
+
+    private StackStatus doUp() throws IOException {
+        final boolean kafkaRunning = kafka.process().isPresent();
+        final boolean esRunning = elasticsearch.process().isPresent();
+        if (kafkaRunning || esRunning) {
+            StackSettings.recorded(settings.home())
+                    .filter(recorded -> recorded.kafkaPort() != settings.kafkaPort()
+                            || recorded.controllerPort() != settings.controllerPort()
+                            || recorded.elasticsearchPort() != settings.elasticsearchPort())
+                    .ifPresent(recorded -> {
+                        throw new StackException("The stack in " + settings.home() + " already runs on other ports (Kafka "
+                                + recorded.kafkaPort() + ", controller " + recorded.controllerPort() + ", Elasticsearch "
+                                + recorded.elasticsearchPort() + "). Run 'stack down' first to change ports.");
+                    });
+        }
+        if (!kafkaRunning) {
+            requireFree(settings.kafkaPort(), "Kafka", "--kafka-port");
+            requireFree(settings.controllerPort(), "the Kafka controller", "--controller-port");
+        }
+        if (!esRunning) {
+            requireFree(settings.elasticsearchPort(), "Elasticsearch", "--es-port");
+        }
+        Files.createDirectories(settings.home());
+        settings.record();
+        final Jdk jdk = kafkaRunning && esRunning ? null : jdkFinder.find();
+        final Distribution distribution = kafkaRunning && esRunning ? null : Distribution.load();
+        final Instant started = Instant.now();
+        final Instant deadline = started.plus(settings.startTimeout());
+
+        // Elasticsearch first: it is the slow one (25-45 s), Kafka (about 8 s) starts meanwhile.
+        Process esLauncher = null;
+        Process kafkaProcess = null;
+        Duration kafkaStartup = null;
+        Duration esStartup = null;
+        try {
+            if (!esRunning) {
+                esLauncher = elasticsearch.start(jdk, distribution, progress);
+            }
+            if (!kafkaRunning) {
+                kafkaProcess = kafka.start(jdk, distribution, progress);
+                kafka.awaitHealthy(kafkaProcess, deadline);
+                kafkaStartup = Duration.between(started, Instant.now());
+                progress.accept(String.format("Kafka is healthy on %s after %.1f s", kafka.address(), seconds(kafkaStartup)));
+            } else {
+                kafka.awaitHealthy(deadline);
+            }
+            final List<String> created = kafka.createTopics();
+            progress.accept(created.isEmpty()
+                    ? "All catalog topics exist"
+                    : "Created " + created.size() + " topics: " + String.join(", ", created));
+
+            if (esLauncher != null) {
+                elasticsearch.awaitHealthy(esLauncher, deadline);
+                esStartup = Duration.between(started, Instant.now());
+                progress.accept(String.format("Elasticsearch is healthy on %s after %.1f s", elasticsearch.address(),
+                        seconds(esStartup)));
+            } else {
+                elasticsearch.awaitHealthy(deadline);
+            }
+            final List<String> templates = elasticsearch.installTemplates();
+            progress.accept("Installed index templates: " + String.join(", ", templates));
+        } catch (final RuntimeException | IOException e) {
+            undoStart(kafkaProcess != null, esLauncher != null);
+            throw e;
+        }
+        final StackStatus status = status();
+        return new StackStatus(status.home(),
+                kafkaStartup == null ? status.kafka() : status.kafka().withStartup(kafkaStartup),
+                esStartup == null ? status.elasticsearch() : status.elasticsearch().withStartup(esStartup));
+    }
+
+    /** Stops what a failed {@code up} started, so that it leaves the stack as it found it. */
+    private void undoStart(final boolean kafkaStarted, final boolean esStarted) {
+        if (kafkaStarted) {
+            kafka.stop(Duration.ofSeconds(10));
+        }
+        if (esStarted) {
+            elasticsearch.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    private void requireFree(final int port, final String component, final String option) {
+        if (Processes.bindable(port)) {
+            return;
+        }
+        throw new StackException("Port " + port + " on 127.0.0.1, needed by " + component + ", is in use by "
+                + describeOwner(port) + ". Stop that, or choose other ports (" + option + ").");
+    }
+
+    /** Names the RestoreGuard stack of another home if one holds the port; else "another program". */
+    private static String describeOwner(final int port) {
+        final List<String> stacks = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(process -> {
+            final String commandLine = Processes.commandLine(process);
+            for (final Pattern marker : List.of(KAFKA_MARKER, ES_MARKER)) {
+                final Matcher matcher = marker.matcher(commandLine);
+                if (matcher.find()) {
+                    stacks.add(matcher.group(1) + " (pid " + process.pid() + ")");
+                }
+            }
+        });
+        return stacks.isEmpty()
+                ? "another program"
+                : "another program; RestoreGuard stacks running here: " + String.join(", ", stacks);
+    }
+
+    private static double seconds(final Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+
+    private <T> T locked(final IoSupplier<T> action) {
+        JVM_LOCK.lock();
+        try {
+            Files.createDirectories(settings.home());
+            try (FileChannel channel = FileChannel.open(settings.home().resolve("stack.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock lock = channel.lock()) {
+                return action.get();
+            }
+        } catch (final IOException e) {
+            throw new StackException("Local stack in " + settings.home() + ": " + e.getMessage(), e);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("Interrupted", e);
+        } finally {
+            JVM_LOCK.unlock();
+        }
+    }
+
+    /** An action that may fail with I/O. */
+    @FunctionalInterface
+    private interface IoSupplier<T> {
+        T get() throws IOException, InterruptedException;
+    }
+}
