@@ -53,6 +53,15 @@ public final class Topics {
     /** Other audit evidence (Veeam mounts, unmapped Veeam events) and collector heartbeats (key: host). */
     public static final Topic<String, Envelope> AUDIT = new Topic<>(
             "restoreguard.audit", "host", KEY, EVENTS, 3, "delete", YEAR, Map.of());
+    /**
+     * The correlation engine's own ordered log of reference changes (DNS, approvals, inventory),
+     * the source of its global store. One partition: one total order of changes. Compacted per
+     * entity, but never before the engine's history retention, so "as of" lookups keep their history.
+     */
+    public static final Topic<String, Envelope> ENGINE_REFERENCE = new Topic<>(
+            "restoreguard.engine.reference", "kind|entity", KEY, EVENTS, 1, "compact", null,
+            Map.of("max.message.bytes", Integer.toString(32 * 1024 * 1024),
+                    "min.compaction.lag.ms", Long.toString(Duration.ofDays(30).toMillis())));
     /** Alert documents, every version (key: alert.id). */
     public static final Topic<String, Alert> ALERTS = new Topic<>(
             "restoreguard.alerts", "alert id", KEY, new JsonSerde<>(Alert.class), 6, "delete", YEAR, Map.of());
@@ -71,6 +80,6 @@ public final class Topics {
     /** Every topic of the catalog, in creation order. */
     public static List<Topic<?, ?>> all() {
         return List.of(RAW_VEEAM, RAW_WINDOWS_DNS, RAW_SERVICENOW, HOSTS, DNS, RESTORES, APPROVALS,
-                INVENTORY, AUDIT, ALERTS, DLQ);
+                INVENTORY, AUDIT, ENGINE_REFERENCE, ALERTS, DLQ);
     }
 }

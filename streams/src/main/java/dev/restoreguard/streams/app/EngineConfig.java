@@ -1,0 +1,130 @@
+package dev.restoreguard.streams.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Configuration of the correlation engine. Every knob has a default and can be overridden by an
+ * environment variable ({@code RESTOREGUARD_ENGINE_ALLOWED_LATENESS=PT15M}); invalid values fail
+ * at start-up with the variable's name in the message.
+ *
+ * @param bootstrapServers   Kafka bootstrap servers
+ * @param applicationId      Kafka Streams application id (instances with the same id share the work)
+ * @param stateDir           local state directory
+ * @param streamThreads      stream threads of this instance
+ * @param allowedLateness    how late a record may arrive and still revise earlier verdicts (contract §3)
+ * @param historyRetention   how far back hosts-file history is kept for "as of" lookups
+ * @param sessionRetention   how long a restore session is kept for records that arrive after its start
+ * @param journalPoll        how often tasks look for reference changes when no record arrives
+ * @param httpPort           port of the engine's HTTP endpoint (check-restore, health, metrics); 0 = off
+ * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
+ */
+public record EngineConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
+                           Duration allowedLateness, Duration historyRetention, Duration sessionRetention,
+                           Duration journalPoll, int httpPort, String processingGuarantee) {
+
+    public EngineConfig {
+        require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap_servers", "required");
+        require(streamThreads >= 1, "stream_threads", "must be at least 1, was " + streamThreads);
+        require(!allowedLateness.isNegative(), "allowed_lateness", "must not be negative");
+        require(historyRetention.compareTo(allowedLateness) >= 0, "history_retention",
+                "must be at least allowed_lateness (" + allowedLateness + ")");
+        require(!journalPoll.isZero() && !journalPoll.isNegative(), "journal_poll", "must be positive");
+        require(httpPort >= 0 && httpPort <= 65535, "http_port", "must be 0..65535, was " + httpPort);
+        require(StreamsConfig.EXACTLY_ONCE_V2.equals(processingGuarantee)
+                || StreamsConfig.AT_LEAST_ONCE.equals(processingGuarantee), "processing_guarantee",
+                "must be exactly_once_v2 or at_least_once, was " + processingGuarantee);
+    }
+
+    private static void require(final boolean ok, final String key, final String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("engine." + key + ": " + message);
+        }
+    }
+
+    /** Defaults: the local stack's broker, 10 minutes of allowed lateness, 7 days of history. */
+    public static EngineConfig defaults() {
+        return new EngineConfig("127.0.0.1:9092", "restoreguard-engine",
+                Path.of(System.getProperty("user.home"), ".restoreguard", "engine-state"), 1,
+                Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(2), Duration.ofMillis(500), 8710,
+                StreamsConfig.EXACTLY_ONCE_V2);
+    }
+
+    /** The defaults overridden by {@code RESTOREGUARD_ENGINE_*} variables of {@code env}. */
+    public static EngineConfig fromEnvironment(final Map<String, String> env) {
+        final EngineConfig d = defaults();
+        return new EngineConfig(
+                env.getOrDefault("RESTOREGUARD_BOOTSTRAP_SERVERS", d.bootstrapServers()),
+                env.getOrDefault("RESTOREGUARD_ENGINE_APPLICATION_ID", d.applicationId()),
+                env.containsKey("RESTOREGUARD_ENGINE_STATE_DIR") ? Path.of(env.get("RESTOREGUARD_ENGINE_STATE_DIR")) : d.stateDir(),
+                integer(env, "RESTOREGUARD_ENGINE_STREAM_THREADS", d.streamThreads()),
+                duration(env, "RESTOREGUARD_ENGINE_ALLOWED_LATENESS", d.allowedLateness()),
+                duration(env, "RESTOREGUARD_ENGINE_HISTORY_RETENTION", d.historyRetention()),
+                duration(env, "RESTOREGUARD_ENGINE_SESSION_RETENTION", d.sessionRetention()),
+                duration(env, "RESTOREGUARD_ENGINE_JOURNAL_POLL", d.journalPoll()),
+                integer(env, "RESTOREGUARD_ENGINE_HTTP_PORT", d.httpPort()),
+                env.getOrDefault("RESTOREGUARD_ENGINE_PROCESSING_GUARANTEE", d.processingGuarantee()));
+    }
+
+    public EngineConfig withBootstrapServers(final String servers) {
+        return new EngineConfig(servers, applicationId, stateDir, streamThreads, allowedLateness, historyRetention,
+                sessionRetention, journalPoll, httpPort, processingGuarantee);
+    }
+
+    public EngineConfig withAllowedLateness(final Duration lateness) {
+        return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, lateness,
+                historyRetention.compareTo(lateness) >= 0 ? historyRetention : lateness, sessionRetention, journalPoll,
+                httpPort, processingGuarantee);
+    }
+
+    public EngineConfig withApplication(final String id, final Path dir, final int port) {
+        return new EngineConfig(bootstrapServers, id, dir, streamThreads, allowedLateness, historyRetention,
+                sessionRetention, journalPoll, port, processingGuarantee);
+    }
+
+    private static int integer(final Map<String, String> env, final String key, final int fallback) {
+        final String v = env.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": not a whole number: '" + v + "'", e);
+        }
+    }
+
+    private static Duration duration(final Map<String, String> env, final String key, final Duration fallback) {
+        final String v = env.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Duration.parse(v.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + ": not an ISO-8601 duration (like PT10M): '" + v + "'", e);
+        }
+    }
+
+    /** Kafka Streams properties for this configuration. */
+    public Properties streamsProperties() {
+        final Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, dev.restoreguard.events.Topics.DLQ.name());
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // inventory snapshots of 100k assets exceed the default 1 MB request size
+        p.put(StreamsConfig.producerPrefix("max.request.size"), 32 * 1024 * 1024);
+        p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        return p;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.restoreguard.streams.processor;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * A processor's stream time (the greatest event time it has seen, malformed records excluded)
+ * and its position in the reference journal, kept in a changelogged store so both survive a
+ * restart. Decides whether a record may still revise earlier verdicts.
+ */
+final class EngineClock {
+
+    private static final String STREAM_TIME = "stream-time";
+    private static final String JOURNAL = "journal-position";
+
+    private final KeyValueStore<String, Long> meta;
+    private final Duration allowedLateness;
+
+    EngineClock(final KeyValueStore<String, Long> meta, final Duration allowedLateness) {
+        this.meta = meta;
+        this.allowedLateness = allowedLateness;
+    }
+
+    Instant streamTime() {
+        final Long t = meta.get(STREAM_TIME);
+        return t == null ? Instant.MIN : Instant.ofEpochMilli(t);
+    }
+
+    /** Whether a record with event time {@code at} is within the allowed lateness of stream time. */
+    boolean mayRevise(final Instant at) {
+        final Instant now = streamTime();
+        return now == Instant.MIN || !at.isBefore(now.minus(allowedLateness));
+    }
+
+    /** How far behind stream time a record is (zero when it is not behind). */
+    Duration lateness(final Instant at) {
+        final Instant now = streamTime();
+        return now == Instant.MIN || !at.isBefore(now) ? Duration.ZERO : Duration.between(at, now);
+    }
+
+    void observe(final Instant at) {
+        final Long t = meta.get(STREAM_TIME);
+        if (t == null || at.toEpochMilli() > t) {
+            meta.put(STREAM_TIME, at.toEpochMilli());
+        }
+    }
+
+    long journalPosition() {
+        final Long p = meta.get(JOURNAL);
+        return p == null ? -1 : p;
+    }
+
+    void journalPosition(final long offset) {
+        meta.put(JOURNAL, offset);
+    }
+
+    Duration allowedLateness() {
+        return allowedLateness;
+    }
+}

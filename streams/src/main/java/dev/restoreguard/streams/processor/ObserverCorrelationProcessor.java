@@ -1,0 +1,366 @@
+package dev.restoreguard.streams.processor;
+
+import dev.restoreguard.events.Envelope;
+import dev.restoreguard.events.alert.Alert;
+import dev.restoreguard.events.alert.Severity;
+import dev.restoreguard.events.hosts.HostsSnapshot;
+import dev.restoreguard.events.net.Names;
+import dev.restoreguard.events.restore.RestoreEvent;
+import dev.restoreguard.streams.resolve.Resolver;
+import dev.restoreguard.streams.resolve.TargetVerdict;
+import dev.restoreguard.streams.rules.Finding;
+import dev.restoreguard.streams.rules.HostsOverrideCrossesEnvironment;
+import dev.restoreguard.streams.rules.RestoreIntoProductionUnapproved;
+import dev.restoreguard.streams.rules.RestoreOutsideChangeWindow;
+import dev.restoreguard.streams.rules.RestoreRule;
+import dev.restoreguard.streams.rules.RestoreTargetEnvironmentUnknown;
+import dev.restoreguard.streams.rules.RestoreTargetMismatch;
+import dev.restoreguard.streams.state.HostsState;
+import dev.restoreguard.streams.state.JournalEntry;
+import dev.restoreguard.streams.state.ReferenceView;
+import dev.restoreguard.streams.topology.StoreNames;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Correlates everything that happens on one observer (a backup server): its hosts-file snapshots
+ * and its restore sessions. Judges RG-001, RG-002, RG-005 and RG-006 for every restore session
+ * (one rule class each), RG-003 for every hosts snapshot, as of the judged record's event time,
+ * against the observer's hosts file (versioned store {@value StoreNames#HOSTS}) and the global
+ * reference store (DNS, approvals, inventory). Re-judges recent verdicts when a late record
+ * lands, locally or in the reference journal.
+ *
+ * <p>Reads {@code restoreguard.hosts.snapshots} and {@code restoreguard.restores} (key: observer,
+ * value: {@link Envelope}); writes {@link Alert}s keyed by {@code alert.id} to
+ * {@code restoreguard.alerts}.
+ */
+public final class ObserverCorrelationProcessor implements Processor<String, Envelope, String, Alert> {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(ObserverCorrelationProcessor.class);
+    private static final String APPROVALS = "approvals";
+    private static final Duration ALERT_STATE_RETENTION = Duration.ofDays(30);
+
+    private final Duration allowedLateness;
+    private final Duration sessionRetention;
+    private final Duration journalPoll;
+    private final List<RestoreRule> restoreRules = List.of(new RestoreIntoProductionUnapproved(),
+            new RestoreTargetMismatch(), new RestoreOutsideChangeWindow(), new RestoreTargetEnvironmentUnknown());
+
+    private ProcessorContext<String, Alert> context;
+    private VersionedKeyValueStore<String, HostsState> hosts;
+    private KeyValueStore<String, RestoreSession> sessions;
+    private JudgmentBook book;
+    private EngineClock clock;
+    private ReferenceView reference;
+    private Resolver resolver;
+    private HostsOverrideCrossesEnvironment hostsRule;
+
+    public ObserverCorrelationProcessor(final Duration allowedLateness, final Duration sessionRetention,
+                                        final Duration journalPoll) {
+        this.allowedLateness = allowedLateness;
+        this.sessionRetention = sessionRetention;
+        this.journalPoll = journalPoll;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Alert> context) {
+        this.context = context;
+        this.hosts = context.getStateStore(StoreNames.HOSTS);
+        this.sessions = context.getStateStore(StoreNames.SESSIONS);
+        this.book = new JudgmentBook(context.getStateStore(StoreNames.OBSERVER_JUDGMENTS),
+                context.getStateStore(StoreNames.OBSERVER_JUDGMENTS_BY_TIME),
+                context.getStateStore(StoreNames.OBSERVER_ALERTS), this::publish);
+        this.clock = new EngineClock(context.getStateStore(StoreNames.OBSERVER_META), allowedLateness);
+        final ReadOnlyKeyValueStore<String, String> referenceStore = context.getStateStore(StoreNames.REFERENCE);
+        this.reference = new ReferenceView(referenceStore);
+        this.resolver = new Resolver(reference);
+        this.hostsRule = new HostsOverrideCrossesEnvironment(resolver);
+        // Reference changes (DNS, approvals, inventory) reach this task only through the journal:
+        // poll it even when no observer record arrives, so a late approval still revises verdicts.
+        context.schedule(journalPoll, PunctuationType.WALL_CLOCK_TIME, now -> drainJournal());
+        context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, now -> expire());
+    }
+
+    @Override
+    public void process(final Record<String, Envelope> record) {
+        drainJournal();
+        final Envelope event = record.value();
+        final boolean revise = clock.mayRevise(event.at());
+        if (!revise) {
+            LOGGER.atWarn().addKeyValue("event_id", event.eventId()).addKeyValue("kind", event.kind())
+                    .addKeyValue("late_by", clock.lateness(event.at()))
+                    .log("record arrived later than the allowed lateness: applied to state, revises no earlier verdict");
+        }
+        if (event.payload() instanceof HostsSnapshot snapshot) {
+            onHosts(event, snapshot, revise);
+        } else if (event.payload() instanceof RestoreEvent restore) {
+            onRestore(event, restore, revise);
+        } else {
+            LOGGER.atWarn().addKeyValue("event_id", event.eventId()).addKeyValue("kind", event.kind())
+                    .log("unexpected event kind on an observer topic, ignored");
+            return;
+        }
+        clock.observe(event.at());
+    }
+
+    private String observerOf(final Envelope event) {
+        return Names.normalize(event.observer() == null ? "unknown-observer" : event.observer());
+    }
+
+    private void onHosts(final Envelope event, final HostsSnapshot snapshot, final boolean revise) {
+        final String observer = observerOf(event);
+        final Map<String, HostsState.Entry> first = new LinkedHashMap<>();
+        for (HostsSnapshot.Entry entry : snapshot.entries()) {
+            for (String name : entry.names()) {
+                // first valid entry per name wins, compared after normalization
+                first.putIfAbsent(Names.normalize(name, observer), new HostsState.Entry(entry.address(), entry.line()));
+            }
+        }
+        final HostsState state = new HostsState(event.eventId(), event.at(), snapshot.path(),
+                snapshot.writer() == null ? "unknown" : snapshot.writer(), first);
+        hosts.put(observer, state, event.timestamp());
+        judgeHosts(observer, state, "hosts|" + observer + "|" + event.timestamp() + "|" + event.eventId(), revise);
+        // a snapshot older than some restores of this observer changes what they resolved to
+        for (Judgment j : book.judgmentsFrom(event.at())) {
+            if (Judgment.RESTORE.equals(j.kind()) && observer.equals(j.observer())) {
+                rejudge(j, revise);
+            }
+        }
+    }
+
+    private void judgeHosts(final String observer, final HostsState state, final String key, final boolean revise) {
+        final List<Finding> findings = hostsRule.judge(observer, state);
+        book.record(new Judgment(key, Judgment.HOSTS, state.at(), observer, List.copyOf(state.firstEntry().keySet()),
+                null, null), findings, revise);
+    }
+
+    private void onRestore(final Envelope event, final RestoreEvent restore, final boolean revise) {
+        final String observer = observerOf(event);
+        final String key = sessionKey(restore.product(), restore.sessionId());
+        final RestoreSession session = Optional.ofNullable(sessions.get(key))
+                .orElse(new RestoreSession(restore.product(), restore.sessionId(), observer, List.of()))
+                .with(RestoreSession.SessionRecord.of(event.eventId(), event.at(), restore, !revise));
+        sessions.put(key, session);
+        judgeSession(key, session, revise);
+    }
+
+    private static String sessionKey(final String product, final String sessionId) {
+        return Judgment.RESTORE + "|" + product + "|" + sessionId;
+    }
+
+    private void judgeSession(final String key, final RestoreSession session, final boolean revise) {
+        final List<String> targets = session.targets();
+        if (targets.isEmpty()) {
+            return; // no verdict until a record of the session names a target (Veeam 40210 names none)
+        }
+        final Instant at = session.restoreTime();
+        final VersionedRecord<HostsState> hostsAt = hosts.get(session.observer(), at.toEpochMilli());
+        final HostsState hostsState = hostsAt == null ? null : hostsAt.value();
+        final List<TargetVerdict> verdicts = new ArrayList<>();
+        final Set<String> dependencies = new LinkedHashSet<>();
+        dependencies.add(APPROVALS);
+        for (String target : targets) {
+            final TargetVerdict verdict = resolver.judge(target, session.observer(), hostsState, at);
+            verdicts.add(verdict);
+            dependencies.add(verdict.target());
+            verdict.dnsRecords().forEach(r -> dependencies.add(r.name()));
+        }
+        final Map<String, Object> evidence = sessionEvidence(session, at, hostsState, verdicts);
+        final RestoreRule.RestoreSessionView view = new SessionView(session);
+        final List<Finding> findings = new ArrayList<>();
+        for (RestoreRule rule : restoreRules) {
+            Severity worst = null;
+            TargetVerdict decisive = null;
+            for (TargetVerdict verdict : verdicts) {
+                final Optional<Severity> severity = rule.judge(verdict);
+                if (severity.isPresent() && (worst == null || severity.get().compareTo(worst) > 0)) {
+                    worst = severity.get();
+                    decisive = verdict;
+                }
+            }
+            if (worst != null) {
+                findings.add(new Finding(rule.rule(), session.subject(), worst, rule.reason(view, decisive), at,
+                        session.observer(), related(session, verdicts), verdicts.stream()
+                        .map(TargetVerdict::effectiveIp).filter(ip -> ip != null).toList(),
+                        session.records().stream().map(RestoreSession.SessionRecord::initiator)
+                                .filter(u -> u != null).toList(), evidence));
+            }
+        }
+        book.record(new Judgment(key, Judgment.RESTORE, at, session.observer(), List.copyOf(dependencies), null, null),
+                findings, revise);
+    }
+
+    private static List<String> related(final RestoreSession session, final List<TargetVerdict> verdicts) {
+        final List<String> names = new ArrayList<>();
+        names.add(session.observer());
+        verdicts.forEach(v -> names.add(v.target()));
+        return names;
+    }
+
+    private static Map<String, Object> sessionEvidence(final RestoreSession session, final Instant at,
+                                                       final HostsState hostsState, final List<TargetVerdict> verdicts) {
+        final Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("restore_time", at.toString());
+        evidence.put("product", session.product());
+        evidence.put("session_id", session.sessionId());
+        evidence.put("observer", session.observer());
+        evidence.put("initiator", session.initiator());
+        evidence.put("targets", verdicts);
+        evidence.put("hosts_snapshot_event_id", hostsState == null ? null : hostsState.eventId());
+        final List<Map<String, Object>> records = new ArrayList<>();
+        for (RestoreSession.SessionRecord r : session.records()) {
+            final Map<String, Object> rec = new LinkedHashMap<>();
+            rec.put("event_id", r.eventId());
+            rec.put("at", r.at().toString());
+            rec.put("state", r.state());
+            rec.put("target", r.target());
+            rec.put("database", r.database());
+            rec.put("job", r.job());
+            rec.put("task_status", r.taskStatus());
+            rec.put("result", r.result());
+            rec.values().removeIf(v -> v == null);
+            records.add(rec);
+        }
+        evidence.put("records", records);
+        evidence.values().removeIf(v -> v == null);
+        return evidence;
+    }
+
+    private void rejudge(final Judgment judgment, final boolean revise) {
+        switch (judgment.kind()) {
+            case Judgment.RESTORE -> {
+                final RestoreSession session = sessions.get(judgment.key());
+                if (session != null) {
+                    judgeSession(judgment.key(), session, revise);
+                }
+            }
+            case Judgment.HOSTS -> {
+                final VersionedRecord<HostsState> state = hosts.get(judgment.observer(), judgment.time().toEpochMilli());
+                if (state != null) {
+                    judgeHosts(judgment.observer(), state.value(), judgment.key(), revise);
+                }
+            }
+            default -> LOGGER.atWarn().addKeyValue("judgment", judgment.key()).log("unknown judgment kind");
+        }
+    }
+
+    /** Applies reference changes (DNS, approvals, inventory) that reached the global store since last time. */
+    private void drainJournal() {
+        final List<JournalEntry> entries = reference.journalAfter(clock.journalPosition());
+        if (entries.isEmpty()) {
+            return;
+        }
+        Set<String> approvalTargets = null;
+        for (JournalEntry entry : entries) {
+            if (clock.mayRevise(entry.at())) {
+                for (Judgment j : book.judgmentsFrom(entry.at())) {
+                    if (approvalTargets == null && Judgment.RESTORE.equals(j.kind())) {
+                        approvalTargets = approvalTargetNames();
+                    }
+                    if (affects(entry, j, approvalTargets)) {
+                        rejudge(j, true);
+                    }
+                }
+            } else {
+                LOGGER.atWarn().addKeyValue("event_id", entry.eventId()).addKeyValue("kind", entry.kind())
+                        .addKeyValue("late_by", clock.lateness(entry.at()))
+                        .log("reference record arrived later than the allowed lateness: revises no earlier verdict");
+            }
+            clock.observe(entry.at());
+            clock.journalPosition(entry.offset());
+        }
+    }
+
+    private static boolean affects(final JournalEntry entry, final Judgment judgment, final Set<String> approvalTargets) {
+        if (entry.affectsAll()) {
+            return true;
+        }
+        if ("approval".equals(entry.kind())) {
+            return Judgment.RESTORE.equals(judgment.kind());
+        }
+        for (String name : entry.names()) {
+            if (judgment.dependencies().contains(name)
+                    || Judgment.RESTORE.equals(judgment.kind()) && approvalTargets != null && approvalTargets.contains(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Normalized names of every approval target: a DNS change to one may change what an approval covers. */
+    private Set<String> approvalTargetNames() {
+        final Set<String> names = new java.util.HashSet<>();
+        reference.approvalHistory().values().forEach(history -> history.forEach(r ->
+                r.approval().targets().forEach(t -> names.add(Names.normalize(t)))));
+        final var inventory = reference.inventoryAsOf(Instant.parse("9999-12-31T00:00:00Z"));
+        for (String name : List.copyOf(names)) {
+            inventory.denotedAsset(name).ifPresent(a -> names.add(a.name()));
+        }
+        return names;
+    }
+
+    private void expire() {
+        final Instant now = clock.streamTime();
+        if (now == Instant.MIN) {
+            return;
+        }
+        book.expire(now.minus(allowedLateness), List.of(Judgment.HOSTS), now.minus(ALERT_STATE_RETENTION));
+        final Instant sessionsBefore = now.minus(sessionRetention);
+        book.expire(sessionsBefore, List.of(Judgment.RESTORE), now.minus(ALERT_STATE_RETENTION));
+        final List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, RestoreSession> it = sessions.all()) {
+            while (it.hasNext()) {
+                final var kv = it.next();
+                if (kv.value.records().isEmpty() || kv.value.restoreTime().isBefore(sessionsBefore)) {
+                    old.add(kv.key);
+                }
+            }
+        }
+        old.forEach(sessions::delete);
+    }
+
+    private void publish(final Alert alert) {
+        context.forward(new Record<>(alert.alert().id(), alert, alert.timestamp().toEpochMilli()));
+    }
+
+    /** The parts of a session a reason sentence uses. */
+    private record SessionView(RestoreSession session) implements RestoreRule.RestoreSessionView {
+        @Override
+        public String product() {
+            return session.product();
+        }
+
+        @Override
+        public String sessionId() {
+            return session.sessionId();
+        }
+
+        @Override
+        public String observer() {
+            return session.observer();
+        }
+
+        @Override
+        public String initiator() {
+            return session.initiator();
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.restoreguard.streams.replay;
+
+import dev.restoreguard.events.Envelope;
+import dev.restoreguard.events.Topics;
+import dev.restoreguard.events.alert.Alert;
+import dev.restoreguard.streams.app.EngineConfig;
+import dev.restoreguard.streams.topology.CorrelationTopology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * Runs the real correlation topology in-process (Kafka Streams' {@link TopologyTestDriver}): one
+ * task, one stream time, records applied in the order they are sent with their event time as
+ * record timestamp. Used by {@code restoreguard replay} and by tests.
+ *
+ * <p>Reads nothing from Kafka; {@link #send} feeds the catalog's input topics, {@link #finalAlerts}
+ * reads {@code restoreguard.alerts}.
+ */
+public final class ReplayDriver implements AutoCloseable {
+
+    private final TopologyTestDriver driver;
+    private final Path stateDir;
+    private final Map<String, TestInputTopic<String, Envelope>> inputs = new HashMap<>();
+    private final TestOutputTopic<String, Alert> alerts;
+    private final Map<String, Alert> latest = new LinkedHashMap<>();
+    private final List<Alert> published = new ArrayList<>();
+    private final Duration journalPoll;
+
+    public ReplayDriver(final EngineConfig base) {
+        try {
+            this.stateDir = Files.createTempDirectory("restoreguard-replay");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a state directory for replay", e);
+        }
+        final EngineConfig config = base.withApplication("restoreguard-replay", stateDir, 0);
+        this.journalPoll = config.journalPoll();
+        final Properties props = config.streamsProperties();
+        // one task in one JVM: exactly-once would add nothing but time
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        this.driver = new TopologyTestDriver(CorrelationTopology.build(config), props);
+        for (var topic : Topics.events()) {
+            inputs.put(topic.name(), driver.createInputTopic(topic.name(), topic.keySerde().serializer(),
+                    topic.valueSerde().serializer()));
+        }
+        this.alerts = driver.createOutputTopic(Topics.ALERTS.name(), Serdes.String().deserializer(),
+                Topics.ALERTS.valueSerde().deserializer());
+    }
+
+    /** Sends one event to a catalog topic with its event time as record timestamp. */
+    public void send(final String topic, final String key, final Envelope event) {
+        final TestInputTopic<String, Envelope> input = inputs.get(topic);
+        if (input == null) {
+            throw new IllegalArgumentException("not an input topic of the engine: " + topic);
+        }
+        input.pipeInput(new TestRecord<>(key, event, event.at()));
+        drain();
+    }
+
+    /** Sends raw bytes to a topic, as a broken or hostile producer would. */
+    public void sendRaw(final String topic, final byte[] key, final byte[] value, final long timestamp) {
+        driver.createInputTopic(topic, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer())
+                .pipeInput(key, value, timestamp);
+        drain();
+    }
+
+    /** Lets wall-clock punctuations run (the reference journal is drained by them when no record comes). */
+    public void settle() {
+        driver.advanceWallClockTime(journalPoll.multipliedBy(2));
+        drain();
+    }
+
+    private void drain() {
+        for (TestRecord<String, Alert> record : alerts.readRecordsToList()) {
+            published.add(record.value());
+            latest.put(record.key(), record.value());
+        }
+    }
+
+    /** Every alert version published so far, in order. */
+    public List<Alert> publishedAlerts() {
+        drain();
+        return List.copyOf(published);
+    }
+
+    /** The final version of every alert, in the order alerts first appeared. */
+    public List<Alert> finalAlerts() {
+        settle();
+        return List.copyOf(latest.values());
+    }
+
+    /** Final alerts sorted by time then rule, for stable output. */
+    public List<Alert> finalAlertsByTime() {
+        final List<Alert> sorted = new ArrayList<>(finalAlerts());
+        sorted.sort(Comparator.comparing(Alert::timestamp).thenComparing(a -> a.rule().id()));
+        return sorted;
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.close();
+        } finally {
+            deleteRecursively(stateDir);
+        }
+    }
+
+    private static void deleteRecursively(final Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temp directory left behind is harmless
+        }
+    }
+}

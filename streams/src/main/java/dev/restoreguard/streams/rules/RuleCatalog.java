@@ -1,0 +1,65 @@
+package dev.restoreguard.streams.rules;
+
+import dev.restoreguard.events.alert.Severity;
+import java.util.List;
+
+/**
+ * The rule catalog of the detection contract (RG-001..RG-006) and RestoreGuard's own
+ * pipeline-health and security rules (RG-9xx), documented in {@code docs/detections.md}.
+ */
+public enum RuleCatalog {
+    RG_001("RG-001", "restore-into-production-unapproved",
+            "A restore's effective environment is production and no approved change covers it.", Severity.CRITICAL),
+    RG_002("RG-002", "restore-target-mismatch",
+            "The restore's intended and effective environments are both known and differ.", Severity.HIGH),
+    RG_003("RG-003", "hosts-override-crosses-environment",
+            "A hosts-file entry sends a name to an address of another environment.", Severity.HIGH),
+    RG_004("RG-004", "dns-record-crosses-environment",
+            "A DNS A/AAAA record points a name of one environment at an address of another.", Severity.HIGH),
+    RG_005("RG-005", "restore-outside-change-window",
+            "A production restore is not covered, but an approval for its target has a window within 24 hours.",
+            Severity.HIGH),
+    RG_006("RG-006", "restore-target-environment-unknown",
+            "Nothing in the inventory explains where the restore really went.", Severity.MEDIUM),
+    RG_901("RG-901", "restore-record-unreadable",
+            "A restore record could not be read or processed and went to the dead-letter topic.", Severity.HIGH),
+    RG_902("RG-902", "approval-record-unreadable",
+            "An approval record could not be read or processed and went to the dead-letter topic; it counts as no approval.",
+            Severity.HIGH),
+    RG_903("RG-903", "input-record-unreadable",
+            "A hosts, DNS or inventory record could not be read or processed and went to the dead-letter topic.",
+            Severity.MEDIUM);
+
+    private final String id;
+    private final String ruleName;
+    private final String description;
+    private final Severity baseSeverity;
+
+    RuleCatalog(final String id, final String ruleName, final String description, final Severity baseSeverity) {
+        this.id = id;
+        this.ruleName = ruleName;
+        this.description = description;
+        this.baseSeverity = baseSeverity;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String ruleName() {
+        return ruleName;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public Severity baseSeverity() {
+        return baseSeverity;
+    }
+
+    /** ECS {@code event.category} of the rule's alerts. */
+    public List<String> categories() {
+        return id.startsWith("RG-9") ? List.of("process") : List.of("configuration");
+    }
+}

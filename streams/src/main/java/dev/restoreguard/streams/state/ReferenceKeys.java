@@ -1,0 +1,63 @@
+package dev.restoreguard.streams.state;
+
+/**
+ * Key layout of the global reference store. One in-memory store holds the history of every
+ * reference record (DNS changes, approvals, inventory versions) under prefix-ordered keys, so
+ * that "as of time T" lookups are prefix or range scans, and a journal of every change, keyed by
+ * the reference topic's offset, from which each task learns what changed since it last looked.
+ *
+ * <pre>
+ * dns|FQDN|TYPE|DATA|AT|OFFSET   -> envelope JSON of the DNS change
+ * appr|CHANGE_ID|AT|OFFSET       -> envelope JSON of the approval record
+ * inv|AT|OFFSET                  -> envelope JSON of the inventory snapshot
+ * jrnl|OFFSET                    -> journal entry JSON
+ * </pre>
+ * Times are epoch milliseconds and offsets are zero-padded so that lexical order is time order.
+ */
+public final class ReferenceKeys {
+
+    public static final String DNS = "dns|";
+    public static final String APPROVAL = "appr|";
+    public static final String INVENTORY = "inv|";
+    public static final String JOURNAL = "jrnl|";
+
+    private ReferenceKeys() {
+    }
+
+    public static String time(final long epochMillis) {
+        return String.format("%015d", Math.max(0, epochMillis));
+    }
+
+    public static String offset(final long offset) {
+        return String.format("%019d", offset);
+    }
+
+    public static String dnsPrefix(final String fqdn) {
+        return DNS + fqdn + '|';
+    }
+
+    public static String dns(final String fqdn, final String type, final String data, final long at, final long offset) {
+        return dnsPrefix(fqdn) + type + '|' + data + '|' + time(at) + '|' + offset(offset);
+    }
+
+    public static String approvalPrefix(final String changeId) {
+        return APPROVAL + changeId + '|';
+    }
+
+    public static String approval(final String changeId, final long at, final long offset) {
+        return approvalPrefix(changeId) + time(at) + '|' + offset(offset);
+    }
+
+    public static String inventory(final long at, final long offset) {
+        return INVENTORY + time(at) + '|' + offset(offset);
+    }
+
+    public static String journal(final long offset) {
+        return JOURNAL + offset(offset);
+    }
+
+    /** The smallest key greater than every key with this prefix ({@code |} + 1 is {@code }}). */
+    public static String prefixEnd(final String prefix) {
+        return prefix.substring(0, prefix.length() - 1) + '}';
+    }
+}
