@@ -1,0 +1,198 @@
+package dev.restoreguard.producers.scenario;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.restoreguard.events.Envelope;
+import dev.restoreguard.events.EventValidationException;
+import dev.restoreguard.events.Json;
+import dev.restoreguard.events.Topics;
+import dev.restoreguard.events.approval.ApprovalEvent;
+import dev.restoreguard.events.dns.DnsRecordChange;
+import dev.restoreguard.events.inventory.InventorySnapshot;
+import dev.restoreguard.events.net.IpAddresses;
+import dev.restoreguard.events.net.Names;
+import dev.restoreguard.events.restore.RestoreEvent;
+import dev.restoreguard.producers.hosts.HostsFileParser;
+import dev.restoreguard.producers.hosts.HostsSnapshotter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads scenario files (detection contract section 5) line by line and turns each record into
+ * the event a live collector would publish, through the same parsing code: hosts files through
+ * {@link HostsSnapshotter}, DNS records with their zone-relative names, restores, approvals and
+ * inventories. Stateful (hosts snapshots are diffed per file), so one reader per scenario.
+ */
+public final class ScenarioReader {
+
+    /** Source name of replayed events. */
+    public static final String SOURCE = "replay";
+
+    private static final Set<String> NOT_YET = Set.of("veeam_syslog", "windows_dns_audit", "servicenow_change");
+
+    private final HostsSnapshotter hosts = new HostsSnapshotter(new HostsFileParser());
+
+    /** What one line became. */
+    public sealed interface Outcome permits Events, Skipped, Ignored {
+        int line();
+    }
+
+    /** Events to publish, in order (a line may yield none, e.g. an unchanged hosts file). */
+    public record Events(int line, List<Routed> events, String note) implements Outcome {
+    }
+
+    /** A line that cannot be used, with the reason (reported, never fatal). */
+    public record Skipped(int line, String reason) implements Outcome {
+    }
+
+    /** A line that carries no event ({@code scenario}, {@code expect}, blank). */
+    public record Ignored(int line) implements Outcome {
+    }
+
+    /** Reads one line of a scenario (1-based {@code lineNumber} for diagnostics). */
+    public Outcome read(final int lineNumber, final String line) {
+        if (line == null || line.isBlank()) {
+            return new Ignored(lineNumber);
+        }
+        final JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(line);
+        } catch (JsonProcessingException e) {
+            return new Skipped(lineNumber, "not JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            return new Skipped(lineNumber, "not a JSON object");
+        }
+        final String kind = node.path("kind").asText(null);
+        if (kind == null) {
+            return new Skipped(lineNumber, "kind: required");
+        }
+        try {
+            return switch (kind) {
+                case "scenario", "expect" -> new Ignored(lineNumber);
+                case "inventory" -> inventory(lineNumber, node);
+                case "hosts_file" -> hostsFile(lineNumber, node);
+                case "dns_record" -> dnsRecord(lineNumber, node);
+                case "restore" -> restore(lineNumber, node);
+                case "approval" -> approval(lineNumber, node);
+                default -> new Skipped(lineNumber, NOT_YET.contains(kind)
+                        ? "kind '" + kind + "' is not supported by this build yet"
+                        : "unknown kind '" + kind + "'");
+            };
+        } catch (IllegalArgumentException e) {
+            return new Skipped(lineNumber, kind + ": " + e.getMessage());
+        }
+    }
+
+    private static Instant at(final JsonNode node, final String kind) {
+        final String text = node.path("at").asText(null);
+        if (text == null || text.isBlank()) {
+            throw new EventValidationException("at: required");
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new EventValidationException("at: not an RFC 3339 time: '" + text + "'");
+        }
+    }
+
+    private static String text(final JsonNode node, final String field) {
+        final JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static List<String> strings(final JsonNode node, final String field) {
+        final List<String> values = new ArrayList<>();
+        node.path(field).forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
+    private Outcome inventory(final int line, final JsonNode node) {
+        final Instant at = at(node, "inventory");
+        final List<InventorySnapshot.Asset> assets = new ArrayList<>();
+        for (JsonNode a : node.path("assets")) {
+            assets.add(new InventorySnapshot.Asset(text(a, "name"), strings(a, "ips"), text(a, "environment"),
+                    text(a, "owner")));
+        }
+        final List<InventorySnapshot.Network> networks = new ArrayList<>();
+        for (JsonNode n : node.path("networks")) {
+            networks.add(new InventorySnapshot.Network(text(n, "cidr"), text(n, "environment")));
+        }
+        final Envelope e = Envelope.of(SOURCE, at, null, new InventorySnapshot(assets, networks));
+        return new Events(line, List.of(new Routed(Topics.INVENTORY.name(), "inventory", e)), null);
+    }
+
+    private Outcome hostsFile(final int line, final JsonNode node) {
+        final Instant at = at(node, "hosts_file");
+        final String observer = EventValidationException.require("hosts_file.observer", text(node, "observer"));
+        final String path = EventValidationException.require("hosts_file.path", text(node, "path"));
+        final String content = node.path("content").asText("");
+        final String normalizedObserver = Names.normalize(observer);
+        return hosts.next(normalizedObserver, path, content.getBytes(StandardCharsets.UTF_8), text(node, "user"))
+                .<Outcome>map(snapshot -> new Events(line, List.of(new Routed(Topics.HOSTS.name(), normalizedObserver,
+                        Envelope.of(SOURCE, at, normalizedObserver, snapshot))), null))
+                .orElseGet(() -> new Events(line, List.of(), "hosts file unchanged: nothing published"));
+    }
+
+    private Outcome dnsRecord(final int line, final JsonNode node) {
+        final Instant at = at(node, "dns_record");
+        final String zone = Names.normalize(EventValidationException.require("dns_record.zone", text(node, "zone")));
+        final String type = EventValidationException.require("dns_record.type", text(node, "type")).toUpperCase(Locale.ROOT);
+        final String action = EventValidationException.require("dns_record.action", text(node, "action"))
+                .toLowerCase(Locale.ROOT);
+        String data = EventValidationException.require("dns_record.data", text(node, "data"));
+        if (!"CNAME".equals(type)) {
+            data = IpAddresses.normalize(data).orElseThrow(() ->
+                    new EventValidationException("dns_record.data: not an IP address: '" + text(node, "data") + "'"));
+        } else {
+            data = Names.normalize(data);
+        }
+        final DnsRecordChange change = new DnsRecordChange(zone, text(node, "name"), type, action, data,
+                text(node, "server") == null ? null : Names.normalize(text(node, "server")), text(node, "user"), null);
+        final String fqdn = Names.dnsRecordFqdn(zone, change.name());
+        return new Events(line, List.of(new Routed(Topics.DNS.name(), fqdn,
+                Envelope.of(SOURCE, at, change.server(), change))), null);
+    }
+
+    private Outcome restore(final int line, final JsonNode node) {
+        final Instant at = at(node, "restore");
+        final String observer = Names.normalize(EventValidationException.require("restore.observer",
+                text(node, "observer")));
+        final RestoreEvent restore = new RestoreEvent(text(node, "product"), text(node, "session_id"),
+                text(node, "state"), text(node, "target"), text(node, "database"), text(node, "job"),
+                text(node, "initiator"), text(node, "reason"), text(node, "task_status"),
+                node.hasNonNull("result") ? node.get("result").asInt() : null);
+        return new Events(line, List.of(new Routed(Topics.RESTORES.name(), observer,
+                Envelope.of(SOURCE, at, observer, restore))), null);
+    }
+
+    private Outcome approval(final int line, final JsonNode node) {
+        final Instant at = at(node, "approval");
+        ApprovalEvent.Window window = null;
+        final JsonNode w = node.get("window");
+        if (w != null && !w.isNull()) {
+            window = new ApprovalEvent.Window(time(w, "start"), time(w, "end"));
+        }
+        final ApprovalEvent approval = new ApprovalEvent(text(node, "change_id"), text(node, "state"),
+                strings(node, "targets"), window, text(node, "approved_by"), "scenario", null);
+        return new Events(line, List.of(new Routed(Topics.APPROVALS.name(), approval.changeId(),
+                Envelope.of(SOURCE, at, null, approval))), null);
+    }
+
+    private static Instant time(final JsonNode node, final String field) {
+        final String text = text(node, field);
+        if (text == null) {
+            throw new EventValidationException("approval.window." + field + ": required");
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new EventValidationException("approval.window." + field + ": not an RFC 3339 time: '" + text + "'");
+        }
+    }
+}
