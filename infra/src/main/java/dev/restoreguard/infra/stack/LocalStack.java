@@ -161,23 +161,30 @@ public final class LocalStack {
         settings.record();
         final Jdk jdk = kafkaRunning && esRunning ? null : jdkFinder.find();
         final Distribution distribution = kafkaRunning && esRunning ? null : Distribution.load();
-        final Instant started = Instant.now();
-        final Instant deadline = started.plus(settings.startTimeout());
+        final Instant deadline = Instant.now().plus(settings.startTimeout());
 
-        // Elasticsearch first: it is the slow one (25-45 s), Kafka (about 8 s) starts meanwhile.
+        // Kafka is spawned first because it is quick to spawn; Elasticsearch's preparation (unzip,
+        // service user) and its 25-45 s start then overlap with Kafka's start-up.
         Process esLauncher = null;
         Process kafkaProcess = null;
         Duration kafkaStartup = null;
         Duration esStartup = null;
         try {
-            if (!esRunning) {
-                esLauncher = elasticsearch.start(jdk, distribution, progress);
-            }
+            Instant kafkaSpawned = null;
             if (!kafkaRunning) {
                 kafkaProcess = kafka.start(jdk, distribution, progress);
+                kafkaSpawned = Instant.now();
+            }
+            Instant esSpawned = null;
+            if (!esRunning) {
+                esLauncher = elasticsearch.start(jdk, distribution, progress);
+                esSpawned = Instant.now();
+            }
+            if (kafkaProcess != null) {
                 kafka.awaitHealthy(kafkaProcess, deadline);
-                kafkaStartup = Duration.between(started, Instant.now());
-                progress.accept(String.format("Kafka is healthy on %s after %.1f s", kafka.address(), seconds(kafkaStartup)));
+                kafkaStartup = Duration.between(kafkaSpawned, Instant.now());
+                progress.accept(String.format("Kafka is healthy on %s, %.1f s after its start", kafka.address(),
+                        seconds(kafkaStartup)));
             } else {
                 kafka.awaitHealthy(deadline);
             }
@@ -188,16 +195,16 @@ public final class LocalStack {
 
             if (esLauncher != null) {
                 elasticsearch.awaitHealthy(esLauncher, deadline);
-                esStartup = Duration.between(started, Instant.now());
-                progress.accept(String.format("Elasticsearch is healthy on %s after %.1f s", elasticsearch.address(),
-                        seconds(esStartup)));
+                esStartup = Duration.between(esSpawned, Instant.now());
+                progress.accept(String.format("Elasticsearch is healthy on %s, %.1f s after its start",
+                        elasticsearch.address(), seconds(esStartup)));
             } else {
                 elasticsearch.awaitHealthy(deadline);
             }
             final List<String> templates = elasticsearch.installTemplates();
             progress.accept("Installed index templates: " + String.join(", ", templates));
         } catch (final RuntimeException | IOException e) {
-            undoStart(kafkaProcess != null, esLauncher != null);
+            undoStart(kafkaProcess, esLauncher);
             throw e;
         }
         final StackStatus status = status();
@@ -207,11 +214,15 @@ public final class LocalStack {
     }
 
     /** Stops what a failed {@code up} started, so that it leaves the stack as it found it. */
-    private void undoStart(final boolean kafkaStarted, final boolean esStarted) {
-        if (kafkaStarted) {
+    private void undoStart(final Process kafkaProcess, final Process esLauncher) {
+        if (kafkaProcess != null) {
             kafka.stop(Duration.ofSeconds(10));
         }
-        if (esStarted) {
+        if (esLauncher != null) {
+            // The node may not have written its pid file yet: take down the launcher's tree too.
+            if (esLauncher.isAlive()) {
+                Processes.killTree(esLauncher.toHandle());
+            }
             elasticsearch.stop(Duration.ofSeconds(10));
         }
     }
