@@ -92,6 +92,17 @@ public final class ReplayDriver implements AutoCloseable {
         }
     }
 
+    /** A key-value store of the topology, for tests and diagnostics. */
+    public <K, V> org.apache.kafka.streams.state.KeyValueStore<K, V> keyValueStore(final String name) {
+        return driver.getKeyValueStore(name);
+    }
+
+    /** Advances the driver's wall clock (punctuations: journal polling, state expiry). */
+    public void advanceWallClock(final Duration by) {
+        driver.advanceWallClockTime(by);
+        drain();
+    }
+
     /** Every alert version published so far, in order. */
     public List<Alert> publishedAlerts() {
         drain();
