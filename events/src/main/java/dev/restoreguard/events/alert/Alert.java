@@ -1,13 +1,16 @@
 package dev.restoreguard.events.alert;
 
 import static dev.restoreguard.events.EventValidationException.require;
+import static dev.restoreguard.events.EventValidationException.requireOneOf;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.restoreguard.events.EventValidationException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -40,12 +43,22 @@ public record Alert(
     public static final String ECS_VERSION = "9.4.0";
     public static final String OPEN = "open";
     public static final String RETRACTED = "retracted";
+    /** The values of {@code alert.status}. */
+    public static final Set<String> STATUSES = Set.of(OPEN, RETRACTED);
 
+    // the required fields of the contract's alert document (section 4), except host: pipeline-health
+    // alerts (RG-9xx) are about a topic, not a machine
     public Alert {
         require("@timestamp", timestamp);
         require("event", event);
         require("rule", rule);
         require("alert", alert);
+        require("related", related);
+        require("restoreguard", restoreguard);
+        if (event.severity() != alert.severity().ecsSeverity()) {
+            throw new EventValidationException("event.severity: must be " + alert.severity().ecsSeverity()
+                    + " for alert.severity " + alert.severity().label() + ", was " + event.severity());
+        }
     }
 
     /** The deterministic alert id: the same (rule, subject) is always the same alert. */
@@ -62,10 +75,23 @@ public record Alert(
     /** ECS {@code event.*}. */
     public record Event(String kind, List<String> category, List<String> type, String id, int severity,
                         double riskScore, String dataset, String module) {
+        public Event {
+            requireOneOf("event.kind", kind, Set.of("alert"));
+            if (category == null || category.isEmpty()) {
+                throw new EventValidationException("event.category: required");
+            }
+            category = List.copyOf(category);
+            type = type == null ? null : List.copyOf(type);
+            require("event.id", id);
+        }
     }
 
     /** ECS {@code rule.*}. */
     public record Rule(String id, String name, String description, String ruleset) {
+        public Rule {
+            require("rule.id", id);
+            require("rule.name", name);
+        }
     }
 
     /** {@code alert.*}: identity, verdict and the reason an operator reads at 2 a.m. */
@@ -74,16 +100,26 @@ public record Alert(
             require("alert.id", id);
             require("alert.subject", subject);
             require("alert.severity", severity);
-            require("alert.status", status);
+            requireOneOf("alert.status", status, STATUSES);
+            require("alert.reason", reason);
         }
     }
 
     /** ECS {@code host.*}. */
     public record Host(String name) {
+        public Host {
+            require("host.name", name);
+        }
     }
 
     /** ECS {@code related.*}. */
     public record Related(List<String> hosts, List<String> ip, List<String> user) {
+        public Related {
+            // always written, empty when nothing applies, so the document has the contract's shape
+            hosts = hosts == null ? List.of() : List.copyOf(hosts);
+            ip = ip == null ? List.of() : List.copyOf(ip);
+            user = user == null ? List.of() : List.copyOf(user);
+        }
     }
 
     /** ECS {@code ecs.*}. */
@@ -92,5 +128,8 @@ public record Alert(
 
     /** {@code restoreguard.*}: the evidence and whether the verdict came from a late record. */
     public record Fields(Map<String, Object> evidence, Boolean late) {
+        public Fields {
+            require("restoreguard.evidence", evidence);
+        }
     }
 }
