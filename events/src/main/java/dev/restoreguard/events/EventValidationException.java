@@ -1,5 +1,7 @@
 package dev.restoreguard.events;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import java.util.stream.Collectors;
 
@@ -44,13 +46,32 @@ public final class EventValidationException extends IllegalArgumentException {
         }
         if (error instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
             final String path = jme.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining("."));
-            return path + ": " + jme.getOriginalMessage();
+                    .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining());
+            return stripDot(path) + ": " + jme.getOriginalMessage();
         }
         if (error instanceof com.fasterxml.jackson.core.JsonProcessingException jpe) {
-            return jpe.getOriginalMessage();
+            // a syntax error (broken JSON, duplicate key): the parser knows which field it was in
+            final String path = jpe.getProcessor() instanceof JsonParser parser ? pathOf(parser.getParsingContext()) : "";
+            return path.isEmpty() ? jpe.getOriginalMessage() : path + ": " + jpe.getOriginalMessage();
         }
         return String.valueOf(error.getMessage());
+    }
+
+    /** {@code payload.entries[0].names} for a parser context; empty at the document root. */
+    private static String pathOf(final JsonStreamContext context) {
+        final StringBuilder path = new StringBuilder();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                path.insert(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
+            } else if (c.getCurrentName() != null) {
+                path.insert(0, "." + c.getCurrentName());
+            }
+        }
+        return stripDot(path.toString());
+    }
+
+    private static String stripDot(final String path) {
+        return path.startsWith(".") ? path.substring(1) : path;
     }
 }

@@ -32,10 +32,11 @@ public record ApprovalEvent(String changeId, String state, List<String> targets,
     public ApprovalEvent {
         require("approval.change_id", changeId);
         requireOneOf("approval.state", state, STATES);
-        targets = targets == null ? List.of() : List.copyOf(targets);
-        if (targets.stream().anyMatch(t -> t == null || t.isBlank())) {
+        // checked before List.copyOf, which would throw a bare NullPointerException on a null target
+        if (targets != null && targets.stream().anyMatch(t -> t == null || t.isBlank())) {
             throw new EventValidationException("approval.targets: blank target");
         }
+        targets = targets == null ? List.of() : List.copyOf(targets);
     }
 
     @Override
