@@ -142,15 +142,31 @@ public final class IpAddresses {
      * @return the canonical address, or {@code null} if the region is not an IP literal
      */
     public static String canonicalOrNull(CharSequence text, int start, int end, boolean allowBrackets) {
+        while (start < end && isAsciiSpace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && isAsciiSpace(text.charAt(end - 1))) {
+            end--;
+        }
         final long[] v = new long[2];
         final int family = parse(text, start, end, allowBrackets, true, v);
         if (family == V4) {
-            return formatV4((int) v[1]);
+            // The strict dotted quad has exactly one spelling, so the input already is canonical:
+            // copying it is cheaper than formatting four numbers (this runs once per hosts line).
+            return text.subSequence(start, end).toString();
         }
         if (family == V6) {
             return formatV6(v[0], v[1]);
         }
         return null;
+    }
+
+    /**
+     * Space, tab, CR, LF, form feed or vertical tab: what surrounding whitespace may consist of.
+     * Other control characters (NUL, ESC) make the text invalid instead of being trimmed away.
+     */
+    static boolean isAsciiSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B';
     }
 
     static boolean isMapped(long hi, long lo) {
@@ -163,10 +179,10 @@ public final class IpAddresses {
      */
     static int parse(CharSequence text, int start, int end, boolean allowBrackets, boolean allowZone, long[] out) {
         // Trim ASCII whitespace only: callers split on it, but configuration values may carry it.
-        while (start < end && text.charAt(start) <= ' ') {
+        while (start < end && isAsciiSpace(text.charAt(start))) {
             start++;
         }
-        while (end > start && text.charAt(end - 1) <= ' ') {
+        while (end > start && isAsciiSpace(text.charAt(end - 1))) {
             end--;
         }
         if (start >= end) {

@@ -171,10 +171,10 @@ public final class Names {
     static String lowerStripDot(String name) {
         int start = 0;
         int end = name.length();
-        while (start < end && name.charAt(start) <= ' ') {
+        while (start < end && IpAddresses.isAsciiSpace(name.charAt(start))) {
             start++;
         }
-        while (end > start && name.charAt(end - 1) <= ' ') {
+        while (end > start && IpAddresses.isAsciiSpace(name.charAt(end - 1))) {
             end--;
         }
         if (end > start && name.charAt(end - 1) == '.') {

@@ -52,7 +52,7 @@ class IpAddressesTest {
         "1:2:3:4:5:6:7", ":::", "1:::2", "1::2::3", ":1::2", "1::2:", "12345::1", "g::1",
         "::1%", "::1%a b", "[::1", "::1]", "[]", "1:2:3:4:5:6:7:1.2.3.4", "::ffff:1.2.3",
         "::ffff:1.2.3.4:5", "1.2.3.4::", "fe80::1%eth0%1", "\u0661.\u0662.\u0663.\u0664",
-        "\uff11::1", "dead:beef::cafe:babe:x",
+        "\uff11::1", "dead:beef::cafe:babe:x", "\u000010.0.0.1", "10.0.0.1\u001b",
     })
     void shouldRejectInvalidLiterals(String input) {
         assertThat(IpAddresses.normalize(input)).isEmpty();
