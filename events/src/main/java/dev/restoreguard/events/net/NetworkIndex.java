@@ -85,6 +85,13 @@ public final class NetworkIndex {
     /** Prefix lengths that occur, longest first: the probe order. */
     private final int[] v4Prefixes;
     private final int[] v6Prefixes;
+    /**
+     * One bit per hash of (masked address, prefix length, family) of every network: a lookup
+     * checks this small, cache-resident bit set before probing a prefix table, so prefix lengths
+     * without a match (most of them) cost a cache hit instead of a cache miss.
+     */
+    private final long[] filter;
+    private final int filterMask;
 
     private NetworkIndex(List<Entry> unique) {
         this.entries = List.copyOf(unique);
@@ -105,12 +112,30 @@ public final class NetworkIndex {
         for (int p : v6Prefixes) {
             v6ByPrefix[p] = new Table(v6Counts[p]);
         }
+        // About 16 bits per network: ~6% false positives with one hash, 200 kB for 100k networks.
+        final int filterBits = Integer.highestOneBit(Math.max(64, entries.size() * 16 - 1)) << 1;
+        this.filter = new long[filterBits >>> 6];
+        this.filterMask = filterBits - 1;
         final long[] v = new long[2];
         for (int i = 0; i < entries.size(); i++) {
             final Cidr cidr = entries.get(i).cidr();
+            final boolean v6 = cidr.isIpv6();
             IpAddresses.parse(cidr.network(), 0, cidr.network().length(), false, false, v);
-            (cidr.isIpv6() ? v6ByPrefix : v4ByPrefix)[cidr.prefixLength()].put(v[0], v[1], i);
+            (v6 ? v6ByPrefix : v4ByPrefix)[cidr.prefixLength()].put(v[0], v[1], i);
+            final int bit = filterBit(v[0], v[1], cidr.prefixLength(), v6);
+            filter[bit >>> 6] |= 1L << bit;
         }
+    }
+
+    private boolean mayContain(long hi, long lo, int prefix, boolean v6) {
+        final int bit = filterBit(hi, lo, prefix, v6);
+        return (filter[bit >>> 6] & (1L << bit)) != 0;
+    }
+
+    private int filterBit(long hi, long lo, int prefix, boolean v6) {
+        // A different multiplier from Table.hash, so filter and table collisions are independent.
+        final long salt = (v6 ? 0x100L : 0) | prefix;
+        return Table.hash(hi ^ (salt * 0xD6E8FEB86659FD93L), lo) >>> 7 & filterMask;
     }
 
     /**
@@ -200,7 +225,11 @@ public final class NetworkIndex {
 
     private Match lookupV4(long address) {
         for (int p : v4Prefixes) {
-            final int i = v4ByPrefix[p].get(0, Cidr.mask32(address, p));
+            final long masked = Cidr.mask32(address, p);
+            if (!mayContain(0, masked, p, false)) {
+                continue;
+            }
+            final int i = v4ByPrefix[p].get(0, masked);
             if (i >= 0) {
                 return new Match(i, p);
             }
@@ -210,7 +239,12 @@ public final class NetworkIndex {
 
     private Match lookupV6(long hi, long lo) {
         for (int p : v6Prefixes) {
-            final int i = v6ByPrefix[p].get(Cidr.maskHi(hi, p), Cidr.maskLo(lo, p));
+            final long mHi = Cidr.maskHi(hi, p);
+            final long mLo = Cidr.maskLo(lo, p);
+            if (!mayContain(mHi, mLo, p, true)) {
+                continue;
+            }
+            final int i = v6ByPrefix[p].get(mHi, mLo);
             if (i >= 0) {
                 return new Match(i, p);
             }
@@ -241,51 +275,50 @@ public final class NetworkIndex {
 
     /**
      * Open-addressing hash table from a 128-bit key (two longs; IPv4 uses {@code hi = 0}) to an
-     * entry index. Linear probing at load ≤ 0.5; sized once, never resized.
+     * entry index. Linear probing at load ≤ 0.5; sized once, never resized. Key and value of a
+     * slot sit next to each other in one array, so a probe costs one cache miss, not three: with
+     * 100k networks the tables outgrow the CPU caches and misses dominate a lookup.
      */
     private static final class Table {
-        private final long[] his;
-        private final long[] los;
-        /** Entry index + 1; 0 marks an empty slot. */
-        private final int[] values;
+        /** Per slot: hi, lo, entry index + 1 (0 marks an empty slot). */
+        private final long[] slots;
         private final int mask;
 
         Table(int expected) {
-            int capacity = Integer.highestOneBit(Math.max(4, expected) * 2 - 1) << 1;
-            his = new long[capacity];
-            los = new long[capacity];
-            values = new int[capacity];
+            final int capacity = Integer.highestOneBit(Math.max(4, expected) * 2 - 1) << 1;
+            slots = new long[capacity * 3];
             mask = capacity - 1;
         }
 
         void put(long hi, long lo, int value) {
             int slot = hash(hi, lo) & mask;
-            while (values[slot] != 0) {
-                if (his[slot] == hi && los[slot] == lo) {
+            while (slots[slot * 3 + 2] != 0) {
+                if (slots[slot * 3] == hi && slots[slot * 3 + 1] == lo) {
                     return; // duplicates were removed before; keep the first regardless
                 }
                 slot = (slot + 1) & mask;
             }
-            his[slot] = hi;
-            los[slot] = lo;
-            values[slot] = value + 1;
+            slots[slot * 3] = hi;
+            slots[slot * 3 + 1] = lo;
+            slots[slot * 3 + 2] = value + 1L;
         }
 
         int get(long hi, long lo) {
             int slot = hash(hi, lo) & mask;
             while (true) {
-                final int v = values[slot];
+                final int base = slot * 3;
+                final long v = slots[base + 2];
                 if (v == 0) {
                     return -1;
                 }
-                if (his[slot] == hi && los[slot] == lo) {
-                    return v - 1;
+                if (slots[base] == hi && slots[base + 1] == lo) {
+                    return (int) (v - 1);
                 }
                 slot = (slot + 1) & mask;
             }
         }
 
-        private static int hash(long hi, long lo) {
+        static int hash(long hi, long lo) {
             // murmur3 fmix64: masked network addresses share their low bits (all zero), so the raw
             // value would cluster badly in a power-of-two table.
             long h = hi * 0x9E3779B97F4A7C15L ^ lo;
