@@ -1,0 +1,494 @@
+package dev.restoreguard.producers.hosts;
+
+import dev.restoreguard.events.net.IpAddresses;
+import dev.restoreguard.events.net.Names;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses the full text of a hosts file in any real-world form, the way resolvers read it, and
+ * diffs two snapshots per normalized name.
+ *
+ * <p>What the parser accepts (glibc {@code nss_files} and the Windows resolver agree on this):
+ *
+ * <ul>
+ *   <li>Line ends LF, CRLF or a lone CR, mixed freely; a UTF-8 byte-order mark at the start.
+ *   <li>{@code #} starts a comment anywhere on a line, also inside a token ({@code a#b} is {@code
+ *       a}).
+ *   <li>Tokens are separated by runs of spaces, tabs, form feeds or vertical tabs.
+ *   <li>An <b>entry</b> is a line whose first token is an IP literal followed by at least one valid
+ *       host name. IPv4 must be a strict dotted quad without leading zeros (see {@link
+ *       IpAddresses}); IPv6 may carry a zone id ({@code fe80::1%eth0}), which is dropped; brackets
+ *       ({@code [::1]}) are not accepted, because resolvers do not accept them in hosts files.
+ *   <li>A valid host name consists of ASCII letters, digits, hyphens, underscores and dots, has
+ *       labels of 1–63 characters and at most 253 characters without its one optional trailing
+ *       dot, and is not itself an IPv4 literal (a resolver never looks a literal up in the hosts
+ *       file, so such a "name" can never take effect). Names are lower-cased, one trailing dot is
+ *       stripped; otherwise they are kept as written (not qualified).
+ * </ul>
+ *
+ * <p>What it reports instead of failing: a line whose first token is not an IP literal, an address
+ * without names or with only invalid names, a line longer than the line cap, and the partial last
+ * line when the size cap cuts the file all become an {@link IgnoredLine}. Invalid names on a line
+ * that also has valid ones are skipped and noted in one {@link IgnoredLine} for that line (the line
+ * is then also an entry). Blank and comment-only lines are neither. Invalid UTF-8 is decoded with
+ * U+FFFD replacement characters. UTF-16 files are not decoded as such: their text comes out as
+ * junk lines, so they show up as ignored lines rather than as entries nobody can be sure a resolver
+ * honours. The parser never throws on any content.
+ *
+ * <p>Instances are immutable and thread-safe. {@link #firstEntries} and {@link #diff} apply the
+ * contract's name normalization and the resolver's "first entry wins" rule.
+ */
+public final class HostsFileParser {
+
+    /** Default size cap: far above any real hosts file, low enough to bound memory per snapshot. */
+    public static final long DEFAULT_MAX_BYTES = 16L * 1024 * 1024;
+    /** Default line cap: real lines are short; a longer one is junk or an attack on the parser. */
+    public static final int DEFAULT_MAX_LINE_LENGTH = 4096;
+    /** Characters of a line kept in {@link IgnoredLine#excerpt()}. */
+    public static final int EXCERPT_LENGTH = 120;
+
+    /** Characters of an offending token quoted in a reason. */
+    private static final int TOKEN_QUOTE_LENGTH = 60;
+    /** Invalid names listed per line before "and N more". */
+    private static final int MAX_LISTED_NAMES = 5;
+    private static final int MAX_LABEL = 63;
+    private static final int MAX_NAME = 253;
+    private static final char BOM = '\uFEFF';
+
+    private final long maxBytes;
+    private final int maxLineLength;
+
+    /** A parser with {@link #DEFAULT_MAX_BYTES} and {@link #DEFAULT_MAX_LINE_LENGTH}. */
+    public HostsFileParser() {
+        this(DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE_LENGTH);
+    }
+
+    /**
+     * A parser with explicit caps.
+     *
+     * @param maxBytes UTF-8 bytes read at most; the rest of a larger file is ignored and the result
+     *     marked {@code truncated}
+     * @param maxLineLength characters per line at most (terminator excluded); a longer line is
+     *     ignored as "line too long"
+     * @throws IllegalArgumentException if a cap is not positive
+     */
+    public HostsFileParser(long maxBytes, int maxLineLength) {
+        if (maxBytes < 1 || maxLineLength < 1) {
+            throw new IllegalArgumentException(
+                    "caps must be positive: maxBytes=" + maxBytes + ", maxLineLength=" + maxLineLength);
+        }
+        this.maxBytes = maxBytes;
+        this.maxLineLength = maxLineLength;
+    }
+
+    /**
+     * Parses a hosts file read as raw bytes (a live collector). Invalid UTF-8 becomes U+FFFD.
+     *
+     * @param content the file's bytes; {@code null} is treated as an empty file
+     */
+    public ParsedHostsFile parse(byte[] content) {
+        if (content == null || content.length == 0) {
+            return ParsedHostsFile.EMPTY;
+        }
+        final boolean truncated = content.length > maxBytes;
+        final int n = truncated ? (int) maxBytes : content.length;
+        // new String(..., UTF_8) replaces malformed input and never throws.
+        final String text = new String(content, 0, n, StandardCharsets.UTF_8);
+        final boolean cutMidLine = truncated && content[n - 1] != '\n' && content[n - 1] != '\r';
+        return parseText(text, truncated, cutMidLine);
+    }
+
+    /**
+     * Parses a hosts file given as text (a scenario's {@code content}, a snapshot event). The size
+     * cap applies to the text's UTF-8 length.
+     *
+     * @param content the file's text; {@code null} is treated as an empty file
+     */
+    public ParsedHostsFile parse(String content) {
+        if (content == null || content.isEmpty()) {
+            return ParsedHostsFile.EMPTY;
+        }
+        final int cut = utf8Cut(content, maxBytes);
+        if (cut == content.length()) {
+            return parseText(content, false, false);
+        }
+        final char last = cut == 0 ? '\n' : content.charAt(cut - 1);
+        return parseText(content.substring(0, cut), true, last != '\n' && last != '\r');
+    }
+
+    /**
+     * The first valid entry of every name, keyed by the name normalized for {@code observer} ({@link
+     * Names#normalize(String, String)}), in file order. This is what the observer's resolver uses:
+     * the first entry for a name wins, later ones are dead. Two spellings that normalize alike
+     * ({@code sql-dev-01} and {@code sql-dev-01.corp.example} on {@code vbr01.corp.example}) are one
+     * name, as the contract compares them after normalization.
+     *
+     * @param parsed a parsed file
+     * @param observer the observer FQDN whose suffix qualifies short names; {@code null} for none
+     * @return an unmodifiable, insertion-ordered map
+     */
+    public static Map<String, HostsEntry> firstEntries(ParsedHostsFile parsed, String observer) {
+        return Collections.unmodifiableMap(first(parsed, suffixOf(observer)));
+    }
+
+    private static String suffixOf(String observer) {
+        return observer == null ? null : Names.domainSuffix(observer).orElse(null);
+    }
+
+    private static LinkedHashMap<String, HostsEntry> first(ParsedHostsFile parsed, String suffix) {
+        if (parsed == null) {
+            return new LinkedHashMap<>();
+        }
+        // Sized for about 1.5 names per entry up front: rehashing 100k keys costs more than the slack.
+        final LinkedHashMap<String, HostsEntry> first = new LinkedHashMap<>(capacity(parsed.entries().size()));
+        for (HostsEntry entry : parsed.entries()) {
+            final List<String> names = entry.names();
+            for (int k = 0; k < names.size(); k++) {
+                first.putIfAbsent(Names.normalizeWithSuffix(names.get(k), suffix), entry);
+            }
+        }
+        return first;
+    }
+
+    /**
+     * What changed for the observer's resolver between two snapshots, per normalized name (see
+     * {@link #firstEntries}).
+     *
+     * @param before the previous snapshot, {@code null} for none (every name is then added: the
+     *     baseline)
+     * @param after the new snapshot, {@code null} for none (every name is then removed)
+     * @param observer the observer FQDN; {@code null} for none
+     */
+    public static HostsDiff diff(ParsedHostsFile before, ParsedHostsFile after, String observer) {
+        final String suffix = suffixOf(observer);
+        final List<HostsEntry> oldEntries = before == null ? List.of() : before.entries();
+        final List<HostsEntry> newEntries = after == null ? List.of() : after.entries();
+        // One map holds both sides, so a name present before and after (nearly all of them) costs
+        // one insert and one lookup instead of two map builds and two lookups: this is the
+        // collector's hot path for every snapshot.
+        final Map<String, Slot> slots = new HashMap<>(capacity(oldEntries.size() + newEntries.size() / 4));
+        final List<Slot> oldOrder = new ArrayList<>();
+        for (HostsEntry entry : oldEntries) {
+            final List<String> names = entry.names();
+            for (int k = 0; k < names.size(); k++) {
+                final Slot slot = new Slot(Names.normalizeWithSuffix(names.get(k), suffix), entry, null);
+                if (slots.putIfAbsent(slot.name, slot) == null) {
+                    oldOrder.add(slot); // first entry wins; later ones are dead
+                }
+            }
+        }
+        final List<Slot> newOrder = new ArrayList<>();
+        for (HostsEntry entry : newEntries) {
+            final List<String> names = entry.names();
+            for (int k = 0; k < names.size(); k++) {
+                final String name = Names.normalizeWithSuffix(names.get(k), suffix);
+                Slot slot = slots.get(name);
+                if (slot == null) {
+                    slot = new Slot(name, null, entry);
+                    slots.put(name, slot);
+                    newOrder.add(slot);
+                } else if (slot.after == null) {
+                    slot.after = entry;
+                    newOrder.add(slot);
+                }
+            }
+        }
+        final List<HostsDiff.Change> added = new ArrayList<>();
+        final List<HostsDiff.Change> removed = new ArrayList<>();
+        final List<HostsDiff.Change> changed = new ArrayList<>();
+        for (Slot slot : newOrder) {
+            final HostsEntry was = slot.before;
+            final HostsEntry is = slot.after;
+            if (was == null) {
+                added.add(new HostsDiff.Change(slot.name, null, is.address(), 0, is.line()));
+            } else if (!was.address().equals(is.address())) {
+                changed.add(new HostsDiff.Change(slot.name, was.address(), is.address(), was.line(), is.line()));
+            }
+        }
+        if (newOrder.size() - added.size() < oldOrder.size()) {
+            for (Slot slot : oldOrder) {
+                if (slot.after == null) {
+                    removed.add(new HostsDiff.Change(slot.name, slot.before.address(), null, slot.before.line(), 0));
+                }
+            }
+        }
+        return new HostsDiff(added, removed, changed);
+    }
+
+    /** Buffers reused for every line of one parse, so a line costs no allocation beyond its result. */
+    private static final class Scratch {
+        final List<String> names = new ArrayList<>();
+        final List<String> invalid = new ArrayList<>();
+        final byte[] name = new byte[MAX_NAME];
+    }
+
+    /** A normalized name with its first entry before and after. */
+    private static final class Slot {
+        final String name;
+        final HostsEntry before;
+        HostsEntry after;
+
+        Slot(String name, HostsEntry before, HostsEntry after) {
+            this.name = name;
+            this.before = before;
+            this.after = after;
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+
+    private ParsedHostsFile parseText(String text, boolean truncated, boolean cutMidLine) {
+        final int len = text.length();
+        // Presized from a guess of ~40 characters per line: growing a 100k list copies it ~20 times.
+        final List<HostsEntry> entries = new ArrayList<>(Math.min(len / 40 + 16, 1 << 20));
+        final List<IgnoredLine> ignored = new ArrayList<>();
+        int i = !text.isEmpty() && text.charAt(0) == BOM ? 1 : 0;
+        int lineNo = 0;
+        final Scratch scratch = new Scratch();
+        // Next LF and next CR at or after i (len when none), each searched with the vectorized
+        // String.indexOf and only re-searched once passed, so the scan stays linear for LF, CRLF
+        // and CR-only files alike (re-searching LF per line in a CR-only file would be quadratic).
+        int lf = -1;
+        int cr = -1;
+        while (i < len) {
+            final int start = i;
+            if (lf < start) {
+                lf = indexOrLength(text, '\n', start);
+            }
+            if (cr < start) {
+                cr = indexOrLength(text, '\r', start);
+            }
+            final int end = Math.min(lf, cr);
+            int next = end + 1;
+            if (end == cr && next == lf) {
+                next++; // CRLF is one line end
+            }
+            lineNo++;
+            if (end == len && cutMidLine) {
+                ignored.add(new IgnoredLine(lineNo, "file larger than " + maxBytes
+                        + " bytes: rest not read, partial last line ignored", excerpt(text, start, end)));
+            } else {
+                try {
+                    parseLine(text, start, end, lineNo, entries, ignored, scratch);
+                } catch (RuntimeException e) {
+                    // Defensive only: a parser bug must cost one line, never the snapshot (and never
+                    // the stream thread that calls us).
+                    ignored.add(new IgnoredLine(lineNo, "unparseable line (" + e.getClass().getSimpleName() + ")",
+                            excerpt(text, start, end)));
+                }
+            }
+            i = next;
+        }
+        return new ParsedHostsFile(entries, ignored, lineNo, truncated);
+    }
+
+    private void parseLine(String text, int start, int end, int lineNo, List<HostsEntry> entries,
+            List<IgnoredLine> ignored, Scratch scratch) {
+        final List<String> names = scratch.names;
+        final List<String> invalid = scratch.invalid;
+        if (end - start > maxLineLength) {
+            // Checked before tokenizing: a 100 kB junk line must not cost 100 kB of work per token.
+            ignored.add(new IgnoredLine(lineNo, "line too long (" + (end - start) + " characters, limit "
+                    + maxLineLength + ")", excerpt(text, start, end)));
+            return;
+        }
+        // '#' starts a comment anywhere, as in glibc and Windows.
+        final int hash = text.indexOf('#', start, end);
+        final int contentEnd = hash < 0 ? end : hash;
+        int a = skipSpace(text, start, contentEnd);
+        if (a == contentEnd) {
+            return; // blank or comment-only
+        }
+        int b = skipToken(text, a, contentEnd);
+        final String address = IpAddresses.canonicalOrNull(text, a, b, false);
+        if (address == null) {
+            ignored.add(new IgnoredLine(lineNo, "not an IP address: " + quote(text, a, b), excerpt(text, start, end)));
+            return;
+        }
+        names.clear();
+        invalid.clear();
+        int invalidCount = 0;
+        a = skipSpace(text, b, contentEnd);
+        while (a < contentEnd) {
+            b = skipToken(text, a, contentEnd);
+            final String name = validName(text, a, b, scratch.name);
+            if (name != null) {
+                names.add(name);
+            } else {
+                if (invalid.size() < MAX_LISTED_NAMES) {
+                    invalid.add(quote(text, a, b));
+                }
+                invalidCount++;
+            }
+            a = skipSpace(text, b, contentEnd);
+        }
+        if (names.isEmpty()) {
+            final String reason = invalidCount == 0
+                    ? "address without host names"
+                    : "no valid host name after address: " + listInvalid(invalid, invalidCount);
+            ignored.add(new IgnoredLine(lineNo, reason, excerpt(text, start, end)));
+            return;
+        }
+        // List.copyOf gives the compact immutable list that HostsEntry then keeps as is.
+        entries.add(new HostsEntry(lineNo, address, List.copyOf(names)));
+        if (invalidCount > 0) {
+            ignored.add(new IgnoredLine(lineNo, "invalid host names skipped: " + listInvalid(invalid, invalidCount),
+                    excerpt(text, start, end)));
+        }
+    }
+
+    /**
+     * The lower-cased name in {@code text[a, b)} without one trailing dot, or {@code null} when it
+     * is no valid host name. One pass, no regex: this runs for every name of every line. Valid
+     * names are ASCII, so they are lower-cased into {@code buf} while being checked and become a
+     * string with a single copy.
+     */
+    private static String validName(String text, int a, int b, byte[] buf) {
+        if (b - a > 1 && text.charAt(b - 1) == '.') {
+            b--;
+        }
+        final int length = b - a;
+        if (length == 0 || length > MAX_NAME) {
+            return null;
+        }
+        boolean onlyDigitsAndDots = true;
+        int labelStart = a;
+        for (int i = a; i < b; i++) {
+            char c = text.charAt(i);
+            if (c == '.') {
+                if (i == labelStart) {
+                    return null; // empty label: leading dot or ".."
+                }
+                labelStart = i + 1;
+            } else if (i - labelStart >= MAX_LABEL) {
+                return null;
+            } else if (c >= 'a' && c <= 'z' || c == '-' || c == '_') {
+                onlyDigitsAndDots = false;
+            } else if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A'; // ASCII only, so no locale can get in the way
+                onlyDigitsAndDots = false;
+            } else if (c < '0' || c > '9') {
+                return null;
+            }
+            buf[i - a] = (byte) c;
+        }
+        if (labelStart == b) {
+            return null; // the name was "." or ended in ".." (one dot stripped above)
+        }
+        if (onlyDigitsAndDots && IpAddresses.isIpLiteral(text.substring(a, b))) {
+            return null; // resolvers never look a literal up in the hosts file
+        }
+        return new String(buf, 0, length, StandardCharsets.ISO_8859_1);
+    }
+
+    private static int indexOrLength(String text, char c, int from) {
+        final int i = text.indexOf(c, from);
+        return i < 0 ? text.length() : i;
+    }
+
+    private static boolean isControl(char c) {
+        return c < 0x20 || c == 0x7f;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\f' || c == '\u000B';
+    }
+
+    private static int skipSpace(String text, int i, int end) {
+        while (i < end && isSpace(text.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int skipToken(String text, int i, int end) {
+        while (i < end && !isSpace(text.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static String listInvalid(List<String> listed, int count) {
+        final String list = String.join(", ", listed);
+        return count > listed.size() ? list + " and " + (count - listed.size()) + " more" : list;
+    }
+
+    private static String quote(String text, int a, int b) {
+        final boolean cut = b - a > TOKEN_QUOTE_LENGTH;
+        return "'" + sanitize(text, a, cut ? a + TOKEN_QUOTE_LENGTH : b) + (cut ? "...'" : "'");
+    }
+
+    private static String excerpt(String text, int start, int end) {
+        return sanitize(text, start, Math.min(end, start + EXCERPT_LENGTH));
+    }
+
+    /**
+     * Copies {@code text[a, b)} with tabs as spaces and other control characters as {@code ?}, so
+     * that excerpts are safe in logs and JSON, and without a dangling high surrogate at the cut.
+     */
+    private static String sanitize(String text, int a, int b) {
+        if (b > a && Character.isHighSurrogate(text.charAt(b - 1))) {
+            b--;
+        }
+        int i = a;
+        while (i < b && !isControl(text.charAt(i))) {
+            i++;
+        }
+        if (i == b) {
+            return text.substring(a, b); // the usual case: nothing to replace
+        }
+        final char[] chars = text.substring(a, b).toCharArray();
+        for (int k = i - a; k < chars.length; k++) {
+            if (chars[k] == '\t') {
+                chars[k] = ' ';
+            } else if (isControl(chars[k])) {
+                chars[k] = '?';
+            }
+        }
+        return new String(chars);
+    }
+
+    /**
+     * Index of the first char that would take the UTF-8 encoding of {@code s} beyond {@code
+     * maxBytes}; {@code s.length()} when all of it fits. Never splits a surrogate pair.
+     */
+    static int utf8Cut(String s, long maxBytes) {
+        final int len = s.length();
+        if ((long) len * 3 <= maxBytes) {
+            return len; // every char encodes to at most 3 bytes (a pair to 4, i.e. 2 per char)
+        }
+        long bytes = 0;
+        for (int i = 0; i < len; i++) {
+            final char c = s.charAt(i);
+            int size;
+            int chars = 1;
+            if (c < 0x80) {
+                size = 1;
+            } else if (c < 0x800) {
+                size = 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                size = 4;
+                chars = 2;
+            } else {
+                size = 3;
+            }
+            if (bytes + size > maxBytes) {
+                return i;
+            }
+            bytes += size;
+            i += chars - 1;
+        }
+        return len;
+    }
+
+    private static int capacity(int entries) {
+        // HashMap's argument is the table size; at load factor 0.75 this holds ~1.5 names per entry.
+        return (int) Math.min(1 << 30, entries * 2L + 16);
+    }
+}
