@@ -14,9 +14,10 @@ import java.util.Map;
  * @param supporters  judgment key to the severity it supports
  * @param permanent   a supporter left the revision window while supporting it: it can no longer be retracted
  * @param touched     event time of the last change (for state expiry)
+ * @param origin      the judgment whose finding was published; only it updates the evidence of an open alert
  */
 public record AlertState(String published, String status, Severity severity, Map<String, Severity> supporters,
-                         boolean permanent, Instant touched) {
+                         boolean permanent, Instant touched, String origin) {
 
     public AlertState {
         supporters = supporters == null ? Map.of() : Map.copyOf(supporters);

@@ -90,29 +90,28 @@ final class JudgmentBook {
         final AlertState state = alerts.get(id);
         final Map<String, Severity> supporters = new HashMap<>(state == null ? Map.of() : state.supporters());
         supporters.put(judgmentKey, severity);
-        final Severity strongest = supporters.values().stream().reduce(JudgmentBook::max).orElse(severity);
-        Alert toPublish = candidate;
-        if (state != null && Alert.OPEN.equals(state.status()) && severity != strongest) {
-            toPublish = null; // another supporter holds a more severe verdict: keep what it published
+        final boolean open = state != null && Alert.OPEN.equals(state.status());
+        final boolean publish;
+        if (!open) {
+            publish = true; // new, or re-opened after a retraction
+        } else if (judgmentKey.equals(state.origin())) {
+            // the judgment that raised it: new evidence is re-published, a lower severity only on revision
+            publish = revise || severity.compareTo(state.severity()) >= 0;
+        } else {
+            // the same finding from another judgment (a later snapshot): news only if more severe
+            publish = severity.compareTo(state.severity()) > 0;
         }
-        if (state != null && !revise && Alert.OPEN.equals(state.status())
-                && state.severity().compareTo(severity) > 0) {
-            toPublish = null; // never downgrade an open alert without a revision
-        }
-        String published = state == null ? null : state.published();
-        String status = state == null ? null : state.status();
-        Severity publishedSeverity = state == null ? severity : state.severity();
-        if (toPublish != null) {
-            final String json = json(toPublish);
-            if (!json.equals(published)) {
-                publish.accept(toPublish);
-                published = json;
-                status = Alert.OPEN;
-                publishedSeverity = severity;
+        if (publish) {
+            final String json = json(candidate);
+            if (state == null || !json.equals(state.published()) || !open) {
+                this.publish.accept(candidate);
             }
+            alerts.put(id, new AlertState(json, Alert.OPEN, severity, supporters,
+                    state != null && state.permanent(), at, judgmentKey));
+        } else {
+            alerts.put(id, new AlertState(state.published(), state.status(), state.severity(), supporters,
+                    state.permanent(), at, state.origin()));
         }
-        alerts.put(id, new AlertState(published, status, publishedSeverity, supporters,
-                state != null && state.permanent(), at));
     }
 
     private void withdraw(final String judgmentKey, final String id, final Instant at) {
@@ -125,10 +124,11 @@ final class JudgmentBook {
         if (supporters.isEmpty() && !state.permanent() && Alert.OPEN.equals(state.status())) {
             final Alert retracted = read(state.published()).withStatus(Alert.RETRACTED);
             publish.accept(retracted);
-            alerts.put(id, new AlertState(json(retracted), Alert.RETRACTED, state.severity(), supporters, false, at));
+            alerts.put(id, new AlertState(json(retracted), Alert.RETRACTED, state.severity(), supporters, false, at,
+                    state.origin()));
         } else {
             alerts.put(id, new AlertState(state.published(), state.status(), state.severity(), supporters,
-                    state.permanent(), at));
+                    state.permanent(), at, state.origin()));
         }
     }
 
@@ -173,7 +173,7 @@ final class JudgmentBook {
                     final Map<String, Severity> supporters = new HashMap<>(state.supporters());
                     supporters.remove(j.key());
                     alerts.put(id, new AlertState(state.published(), state.status(), state.severity(), supporters,
-                            true, state.touched()));
+                            true, state.touched(), state.origin()));
                 }
             }
             judgments.delete(j.key());
