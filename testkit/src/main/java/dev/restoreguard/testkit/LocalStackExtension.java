@@ -228,6 +228,7 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
         }
 
         /** Runs {@code action} holding a file lock that serializes lease changes across JVMs. */
+        @SuppressWarnings("try") // the lock is held for the try block's duration, never read
         private static void withLeaseLock(final StackSettings settings, final IoAction action) throws IOException {
             Files.createDirectories(settings.home());
             try (FileChannel channel = FileChannel.open(settings.home().resolve("test-leases.lock"),

@@ -142,7 +142,7 @@ final class ElasticsearchNode {
         // Through env(1) so that the variables survive runuser's environment handling.
         command.addAll(List.of("/usr/bin/env",
                 "ES_JAVA_HOME=" + jdk.home(),
-                "ES_JAVA_OPTS=-Xms512m -Xmx512m " + marker(dir),
+                "ES_JAVA_OPTS=-Xms512m -Xmx512m " + marker(dir) + " -D" + LocalStack.HOME_MARKER + "=" + settings.home(),
                 "ES_TMPDIR=" + dir.resolve("tmp"),
                 "ES_PATH_CONF=" + dist.resolve("config"),
                 dist.resolve("bin").resolve("elasticsearch").toString(),

@@ -120,6 +120,7 @@ final class KafkaNode {
                 "-Dlog4j2.configurationFile=" + dir.resolve("config").resolve("log4j2.properties"),
                 "-Dkafka.logs.dir=" + dir.resolve("logs"),
                 marker(),
+                "-D" + LocalStack.HOME_MARKER + "=" + settings.home(),
                 "kafka.Kafka",
                 config.toString()));
         progress.accept("Starting Kafka " + distribution.kafkaVersion() + " (KRaft, one node) on " + address()

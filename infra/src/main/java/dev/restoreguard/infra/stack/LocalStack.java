@@ -35,8 +35,9 @@ public final class LocalStack {
     private static final Logger LOGGER = LoggerFactory.getLogger(LocalStack.class);
     // FileChannel locks are per JVM: two LocalStack objects in one JVM must also take turns.
     private static final ReentrantLock JVM_LOCK = new ReentrantLock();
-    private static final Pattern KAFKA_MARKER = Pattern.compile("-Drestoreguard\\.kafka\\.dir=(\\S+)");
-    private static final Pattern ES_MARKER = Pattern.compile("-Drestoreguard\\.es\\.dir=(\\S+)");
+    /** System property on both servers' command lines naming the stack's home. */
+    static final String HOME_MARKER = "restoreguard.home";
+    private static final Pattern HOME_PATTERN = Pattern.compile("-Drestoreguard\\.home=(\\S+)");
 
     private final StackSettings settings;
     private final Consumer<String> progress;
@@ -235,27 +236,26 @@ public final class LocalStack {
                 + describeOwner(port) + ". Stop that, or choose other ports (" + option + ").");
     }
 
-    /** Names the RestoreGuard stack of another home if one holds the port; else "another program". */
+    /** Names the RestoreGuard stack (of another home) that holds the port, if one does. */
     private static String describeOwner(final int port) {
         final List<String> stacks = new ArrayList<>();
         ProcessHandle.allProcesses().forEach(process -> {
-            final String commandLine = Processes.commandLine(process);
-            for (final Pattern marker : List.of(KAFKA_MARKER, ES_MARKER)) {
-                final Matcher matcher = marker.matcher(commandLine);
-                if (matcher.find()) {
-                    stacks.add(matcher.group(1) + " (pid " + process.pid() + ")");
-                }
+            final Matcher matcher = HOME_PATTERN.matcher(Processes.commandLine(process));
+            if (matcher.find()) {
+                final Path home = Path.of(matcher.group(1));
+                StackSettings.recorded(home)
+                        .filter(r -> r.kafkaPort() == port || r.controllerPort() == port || r.elasticsearchPort() == port)
+                        .ifPresent(r -> stacks.add("the RestoreGuard stack of " + home + " (pid " + process.pid() + ")"));
             }
         });
-        return stacks.isEmpty()
-                ? "another program"
-                : "another program; RestoreGuard stacks running here: " + String.join(", ", stacks);
+        return stacks.isEmpty() ? "another program" : String.join(", ", stacks);
     }
 
     private static double seconds(final Duration duration) {
         return duration.toMillis() / 1000.0;
     }
 
+    @SuppressWarnings("try") // the lock is held for the try block's duration, never read
     private <T> T locked(final IoSupplier<T> action) {
         JVM_LOCK.lock();
         try {
