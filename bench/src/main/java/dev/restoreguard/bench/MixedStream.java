@@ -1,0 +1,91 @@
+package dev.restoreguard.bench;
+
+import dev.restoreguard.events.Envelope;
+import dev.restoreguard.events.Topics;
+import dev.restoreguard.events.approval.ApprovalEvent;
+import dev.restoreguard.events.dns.DnsRecordChange;
+import dev.restoreguard.events.inventory.InventorySnapshot;
+import dev.restoreguard.events.restore.RestoreEvent;
+import dev.restoreguard.producers.hosts.HostsFileParser;
+import dev.restoreguard.producers.hosts.HostsSnapshotter;
+import dev.restoreguard.producers.scenario.Routed;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A realistic mixed input for the engine, generated deterministically from a seed: one inventory of
+ * {@code assets} machines in four environments with a /24 network per 256 addresses, then hosts-file
+ * snapshots of {@code observers} backup servers (35%), DNS changes (25%), restores (35%) and
+ * approvals (5%), in event-time order with 2% of the records up to five minutes late.
+ */
+public final class MixedStream {
+
+    private static final String[] ENVIRONMENTS = {"production", "staging", "development", "test"};
+    private static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
+
+    private MixedStream() {
+    }
+
+    static String ip(final int i) {
+        return "10." + ((i >> 16) & 255) + "." + ((i >> 8) & 255) + "." + (i & 255);
+    }
+
+    static String asset(final int i) {
+        return "srv-" + i;
+    }
+
+    /** The inventory followed by {@code events} mixed events. */
+    public static List<Routed> generate(final int events, final int observers, final int assets, final long seed) {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final List<Routed> out = new ArrayList<>(events + 1);
+        final List<InventorySnapshot.Asset> inventory = new ArrayList<>(assets);
+        final List<InventorySnapshot.Network> networks = new ArrayList<>();
+        for (int i = 1; i <= assets; i++) {
+            inventory.add(new InventorySnapshot.Asset(asset(i) + ".corp.example", List.of(ip(i)),
+                    ENVIRONMENTS[(i >> 8) % 4], null));
+        }
+        for (int block = 0; block <= (assets >> 8); block++) {
+            networks.add(new InventorySnapshot.Network("10." + ((block >> 8) & 255) + "." + (block & 255) + ".0/24",
+                    ENVIRONMENTS[block % 4]));
+        }
+        out.add(new Routed(Topics.INVENTORY.name(), "inventory",
+                Envelope.of("bench", START, null, new InventorySnapshot(inventory, networks))));
+        final HostsSnapshotter hosts = new HostsSnapshotter(new HostsFileParser());
+        Instant t = START.plusSeconds(60);
+        for (int n = 0; n < events; n++) {
+            t = t.plusMillis(100);
+            final Instant at = random.nextInt(100) < 2 ? t.minusSeconds(random.nextInt(300)) : t;
+            final String observer = "vbr-" + random.nextInt(observers) + ".corp.example";
+            final int a = 1 + random.nextInt(assets);
+            final int b = 1 + random.nextInt(assets);
+            final int kind = random.nextInt(100);
+            if (kind < 35) {
+                final String content = "127.0.0.1 localhost\n" + ip(b) + " " + asset(a) + "\n" + ip(a) + " "
+                        + asset(b) + ".corp.example # n" + n + "\n";
+                hosts.next(observer, "/etc/hosts", content.getBytes(StandardCharsets.UTF_8), null).ifPresent(s ->
+                        out.add(new Routed(Topics.HOSTS.name(), observer, Envelope.of("bench", at, observer, s))));
+            } else if (kind < 60) {
+                final DnsRecordChange change = new DnsRecordChange("corp.example", asset(a), "A",
+                        random.nextInt(4) == 0 ? "delete" : "add", ip(random.nextInt(3) == 0 ? b : a),
+                        "dc01.corp.example", "CORP\\dnsadmin", null);
+                out.add(new Routed(Topics.DNS.name(), asset(a) + ".corp.example",
+                        Envelope.of("bench", at, "dc01.corp.example", change)));
+            } else if (kind < 95) {
+                final RestoreEvent restore = new RestoreEvent("veeam", "s-" + n, "started", asset(a), null, null,
+                        "CORP\\op" + random.nextInt(50), null, null, null);
+                out.add(new Routed(Topics.RESTORES.name(), observer, Envelope.of("bench", at, observer, restore)));
+            } else {
+                final Instant start = at.plus(Duration.ofMinutes(random.nextInt(120) - 60));
+                final ApprovalEvent approval = new ApprovalEvent("CHG" + n, "approved", List.of(asset(a)),
+                        new ApprovalEvent.Window(start, start.plus(Duration.ofHours(2))), "cab@corp.example", "bench",
+                        null);
+                out.add(new Routed(Topics.APPROVALS.name(), approval.changeId(), Envelope.of("bench", at, null, approval)));
+            }
+        }
+        return out;
+    }
+}
