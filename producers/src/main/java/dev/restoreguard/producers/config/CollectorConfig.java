@@ -1,0 +1,296 @@
+package dev.restoreguard.producers.config;
+
+import static dev.restoreguard.events.config.ConfigException.check;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.restoreguard.events.config.ConfigException;
+import dev.restoreguard.events.config.StrictYaml;
+import dev.restoreguard.events.net.IpAddresses;
+import dev.restoreguard.events.net.Names;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The collectors' part of {@code restoreguard.yaml}, read strictly by {@link StrictYaml}: unknown
+ * or duplicate keys fail, {@code ${VAR}} / {@code ${VAR:-default}} come from the environment, and
+ * every error names the key path. Every key has a default (documented in {@code docs/collectors.md}
+ * and on each component below), so a minimal file names only what it watches. The sections other
+ * components read from the same file ({@code engine}, {@code sinks}, {@code approvals},
+ * {@code inventory}) are accepted here and validated by those components.
+ *
+ * @param kafka      where events go
+ * @param collector  runtime settings shared by every collector kind
+ * @param collectors per-kind settings
+ */
+public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collectors,
+                              JsonNode engine, JsonNode sinks, JsonNode approvals, JsonNode inventory) {
+
+    public CollectorConfig {
+        kafka = kafka == null ? new Kafka(null, null) : kafka;
+        collector = collector == null ? new Runtime(null, null, null, null, null) : collector;
+        collectors = collectors == null ? new Collectors(null, null, null, null) : collectors;
+    }
+
+    /** Reads and validates {@code file} with the process environment. */
+    public static CollectorConfig read(final Path file) {
+        return read(file, System.getenv());
+    }
+
+    /** Reads and validates {@code file} with variables from {@code env}. */
+    public static CollectorConfig read(final Path file, final Map<String, String> env) {
+        return StrictYaml.read(file, CollectorConfig.class, env);
+    }
+
+    /** Parses YAML text (tests). */
+    public static CollectorConfig parse(final String yaml, final Map<String, String> env) {
+        return StrictYaml.parse(yaml, CollectorConfig.class, env);
+    }
+
+    /**
+     * Kafka producer settings.
+     *
+     * @param bootstrapServers default {@code 127.0.0.1:9092}
+     * @param properties       passed to the producer as they are ({@code security.protocol},
+     *                         {@code sasl.*}, {@code ssl.*}, timeouts); idempotence, {@code acks=all}
+     *                         and the serializers cannot be overridden
+     */
+    public record Kafka(String bootstrapServers, Map<String, String> properties) {
+        public Kafka {
+            bootstrapServers = bootstrapServers == null || bootstrapServers.isBlank() ? "127.0.0.1:9092" : bootstrapServers;
+            properties = properties == null ? Map.of() : Map.copyOf(properties);
+            for (String key : List.of("enable.idempotence", "acks", "key.serializer", "value.serializer")) {
+                check(!properties.containsKey(key), "properties." + key, "cannot be overridden (durability depends on it)");
+            }
+        }
+    }
+
+    /**
+     * Runtime settings.
+     *
+     * @param observer                 FQDN of this machine (default: the OS host name, canonical)
+     * @param stateDir                 where collectors keep what they last published (default
+     *                                 {@code /var/lib/restoreguard}, on Windows
+     *                                 {@code %ProgramData%\RestoreGuard})
+     * @param spool                    the durable outbox
+     * @param health                   the HTTP endpoints
+     * @param heartbeatIntervalSeconds heartbeat period (default 60)
+     */
+    public record Runtime(String observer, String stateDir, Spool spool, Health health, Integer heartbeatIntervalSeconds) {
+        public Runtime {
+            observer = observer == null || observer.isBlank() ? null : Names.normalize(observer);
+            stateDir = stateDir == null || stateDir.isBlank() ? defaultStateDir() : stateDir;
+            spool = spool == null ? new Spool(null, null, null, null, null) : spool;
+            health = health == null ? new Health(null, null) : health;
+            heartbeatIntervalSeconds = heartbeatIntervalSeconds == null ? 60 : heartbeatIntervalSeconds;
+            check(heartbeatIntervalSeconds >= 1 && heartbeatIntervalSeconds <= 3600, "heartbeat_interval_seconds",
+                    "must be 1..3600");
+        }
+
+        /** The observer name to report: configured, else this machine's canonical host name. */
+        public String observerOrHostName() {
+            if (observer != null) {
+                return observer;
+            }
+            try {
+                return Names.normalize(InetAddress.getLocalHost().getCanonicalHostName());
+            } catch (UnknownHostException e) {
+                final String env = System.getenv().getOrDefault("COMPUTERNAME", System.getenv("HOSTNAME"));
+                return Names.normalize(env == null ? "localhost" : env);
+            }
+        }
+
+        /** The spool folder: configured, else {@code <state_dir>/spool}. */
+        public Path spoolDir() {
+            return spool.dir() != null ? Path.of(spool.dir()) : Path.of(stateDir, "spool");
+        }
+
+        private static String defaultStateDir() {
+            final boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+            if (windows) {
+                final String programData = System.getenv().getOrDefault("ProgramData", "C:\\ProgramData");
+                return programData + "\\RestoreGuard";
+            }
+            return "/var/lib/restoreguard";
+        }
+    }
+
+    /**
+     * The durable outbox (see {@code Spool}).
+     *
+     * @param dir             default {@code <state_dir>/spool}
+     * @param maxBytes        size cap, default 512 MiB; when full, new events are refused, counted and logged
+     * @param segmentBytes    segment size, default 8 MiB
+     * @param fsync           {@code always} (default) or {@code interval}
+     * @param fsyncIntervalMs with {@code interval}, default 1000
+     */
+    public record Spool(String dir, Long maxBytes, Long segmentBytes, String fsync, Integer fsyncIntervalMs) {
+        public Spool {
+            maxBytes = maxBytes == null ? 512L * 1024 * 1024 : maxBytes;
+            segmentBytes = segmentBytes == null ? 8L * 1024 * 1024 : segmentBytes;
+            fsync = fsync == null ? "always" : fsync.toLowerCase(Locale.ROOT);
+            fsyncIntervalMs = fsyncIntervalMs == null ? 1000 : fsyncIntervalMs;
+            check(segmentBytes >= 1024, "segment_bytes", "must be at least 1024");
+            check(maxBytes >= 2 * segmentBytes, "max_bytes", "must be at least twice segment_bytes (" + segmentBytes + ")");
+            check(fsync.equals("always") || fsync.equals("interval"), "fsync", "must be 'always' or 'interval', not '" + fsync + "'");
+            check(fsyncIntervalMs >= 1 && fsyncIntervalMs <= 60_000, "fsync_interval_ms", "must be 1..60000");
+        }
+    }
+
+    /**
+     * Health and metrics endpoints.
+     *
+     * @param bind address to listen on, default {@code 127.0.0.1}
+     * @param port default 8711; 0 picks a free port
+     */
+    public record Health(String bind, Integer port) {
+        public Health {
+            bind = bind == null || bind.isBlank() ? "127.0.0.1" : bind;
+            port = port == null ? 8711 : port;
+            check(port >= 0 && port <= 65535, "port", "must be 0..65535");
+        }
+    }
+
+    /** Per-kind settings; a kind that is run must be configured (hosts_file has usable defaults). */
+    public record Collectors(HostsFile hostsFile, DnsZone dnsZone, WindowsDns windowsDns, Resolution resolution) {
+        public Collectors {
+            hostsFile = hostsFile == null ? new HostsFile(null, null, null, null, null, null) : hostsFile;
+        }
+    }
+
+    /**
+     * The hosts-file collector.
+     *
+     * @param paths          files to watch (default: the OS hosts file)
+     * @param recheckSeconds periodic re-check even without a file-system event (default 30)
+     * @param debounceMs     quiet time after an event before reading (default 500)
+     * @param maxBytes       read at most this much of a file (default 64 MiB; the parser caps at 16 MiB)
+     * @param auditLog       auditd log to read the writer from (default {@code /var/log/audit/audit.log})
+     * @param auditKey       auditd rule key (default {@code restoreguard-hosts})
+     */
+    public record HostsFile(List<String> paths, Integer recheckSeconds, Integer debounceMs, Long maxBytes,
+                            String auditLog, String auditKey) {
+        public HostsFile {
+            paths = paths == null || paths.isEmpty() ? List.of(defaultHostsPath()) : List.copyOf(paths);
+            recheckSeconds = recheckSeconds == null ? 30 : recheckSeconds;
+            debounceMs = debounceMs == null ? 500 : debounceMs;
+            maxBytes = maxBytes == null ? 64L * 1024 * 1024 : maxBytes;
+            auditLog = auditLog == null ? "/var/log/audit/audit.log" : auditLog;
+            auditKey = auditKey == null ? "restoreguard-hosts" : auditKey;
+            check(recheckSeconds >= 1 && recheckSeconds <= 3600, "recheck_seconds", "must be 1..3600");
+            check(debounceMs >= 0 && debounceMs <= 60_000, "debounce_ms", "must be 0..60000");
+            check(maxBytes >= 1024, "max_bytes", "must be at least 1024");
+            for (int i = 0; i < paths.size(); i++) {
+                check(paths.get(i) != null && !paths.get(i).isBlank(), "paths[" + i + "]", "must not be blank");
+            }
+        }
+
+        /** {@code /etc/hosts}, or {@code %SystemRoot%\System32\drivers\etc\hosts} on Windows. */
+        public static String defaultHostsPath() {
+            final boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+            if (windows) {
+                return System.getenv().getOrDefault("SystemRoot", "C:\\Windows") + "\\System32\\drivers\\etc\\hosts";
+            }
+            return "/etc/hosts";
+        }
+    }
+
+    /**
+     * An authoritative DNS server.
+     *
+     * @param name    its name, reported as the event's server (default: the address)
+     * @param address IP address (required)
+     * @param port    default 53
+     * @param zones   zones to watch (dns_zone); unused by the resolution watcher
+     */
+    public record DnsServer(String name, String address, Integer port, List<String> zones) {
+        public DnsServer {
+            ConfigException.required("address", address);
+            check(IpAddresses.isIpLiteral(address), "address", "must be an IP address, not '" + address + "'");
+            port = port == null ? 53 : port;
+            check(port >= 1 && port <= 65535, "port", "must be 1..65535");
+            name = name == null || name.isBlank() ? address : Names.normalize(name);
+            zones = zones == null ? List.of() : zones.stream().map(Names::normalize).toList();
+        }
+    }
+
+    /**
+     * The zone watcher.
+     *
+     * @param servers      servers and their zones (required)
+     * @param pollSeconds  SOA poll period (default 60)
+     * @param timeoutMs    per query and transfer (default 10000)
+     * @param emitBaseline at first start, publish every record as an add (default true: the engine
+     *                     needs current records to resolve names)
+     */
+    public record DnsZone(List<DnsServer> servers, Integer pollSeconds, Integer timeoutMs, Boolean emitBaseline) {
+        public DnsZone {
+            ConfigException.required("servers", servers);
+            check(!servers.isEmpty(), "servers", "must list at least one server");
+            for (int i = 0; i < servers.size(); i++) {
+                check(!servers.get(i).zones().isEmpty(), "servers[" + i + "].zones", "must list at least one zone");
+            }
+            servers = List.copyOf(servers);
+            pollSeconds = pollSeconds == null ? 60 : pollSeconds;
+            timeoutMs = timeoutMs == null ? 10_000 : timeoutMs;
+            emitBaseline = emitBaseline == null || emitBaseline;
+            check(pollSeconds >= 1 && pollSeconds <= 86_400, "poll_seconds", "must be 1..86400");
+            check(timeoutMs >= 100 && timeoutMs <= 300_000, "timeout_ms", "must be 100..300000");
+        }
+    }
+
+    /**
+     * The Windows DNS Server audit collector (Winlogbeat JSON lines).
+     *
+     * @param files  JSON-lines files to follow (Winlogbeat's file output)
+     * @param http   an HTTP endpoint accepting POSTed JSON lines, or null
+     * @param server DNS server name when an event does not carry {@code host.name} / {@code winlog.computer_name}
+     */
+    public record WindowsDns(List<String> files, Http http, String server) {
+        public WindowsDns {
+            files = files == null ? List.of() : List.copyOf(files);
+            check(!files.isEmpty() || http != null, "files", "list a file to follow or configure http");
+            server = server == null || server.isBlank() ? null : Names.normalize(server);
+        }
+    }
+
+    /**
+     * An HTTP listener.
+     *
+     * @param bind default {@code 127.0.0.1}
+     * @param port default 8712
+     */
+    public record Http(String bind, Integer port) {
+        public Http {
+            bind = bind == null || bind.isBlank() ? "127.0.0.1" : bind;
+            port = port == null ? 8712 : port;
+            check(port >= 0 && port <= 65535, "port", "must be 0..65535");
+        }
+    }
+
+    /**
+     * The resolution watcher.
+     *
+     * @param names           names to watch (required; restore targets)
+     * @param servers         authoritative servers to ask directly (required)
+     * @param intervalSeconds check period (default 60)
+     * @param timeoutMs       per query (default 5000)
+     */
+    public record Resolution(List<String> names, List<DnsServer> servers, Integer intervalSeconds, Integer timeoutMs) {
+        public Resolution {
+            ConfigException.required("names", names);
+            check(!names.isEmpty(), "names", "must list at least one name");
+            names = names.stream().map(Names::normalize).toList();
+            ConfigException.required("servers", servers);
+            check(!servers.isEmpty(), "servers", "must list at least one server");
+            servers = List.copyOf(servers);
+            intervalSeconds = intervalSeconds == null ? 60 : intervalSeconds;
+            timeoutMs = timeoutMs == null ? 5000 : timeoutMs;
+            check(intervalSeconds >= 1 && intervalSeconds <= 86_400, "interval_seconds", "must be 1..86400");
+            check(timeoutMs >= 100 && timeoutMs <= 60_000, "timeout_ms", "must be 100..60000");
+        }
+    }
+}
