@@ -140,7 +140,8 @@ final class ElasticsearchNode {
             command.addAll(List.of(executable("runuser"), "-u", SERVICE_USER, "--"));
         }
         // Through env(1) so that the variables survive runuser's environment handling.
-        command.addAll(List.of("/usr/bin/env",
+        // Without JAVA_HOME the launcher does not warn that it ignores it in favour of ES_JAVA_HOME.
+        command.addAll(List.of("/usr/bin/env", "-u", "JAVA_HOME",
                 "ES_JAVA_HOME=" + jdk.home(),
                 "ES_JAVA_OPTS=-Xms512m -Xmx512m " + marker(dir) + " -D" + LocalStack.HOME_MARKER + "=" + settings.home(),
                 "ES_TMPDIR=" + dir.resolve("tmp"),

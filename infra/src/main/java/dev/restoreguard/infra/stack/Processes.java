@@ -29,6 +29,7 @@ final class Processes {
     private static final Logger LOGGER = LoggerFactory.getLogger(Processes.class);
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final int TAIL_BYTES = 8 * 1024;
+    private static final int TAIL_LINES = 30;
 
     private Processes() {
     }
@@ -174,7 +175,9 @@ final class Processes {
             if (start > 0 && text.indexOf('\n') >= 0) {
                 text = text.substring(text.indexOf('\n') + 1);
             }
-            return "--- last lines of " + log + " ---\n" + text.stripTrailing();
+            final List<String> lines = List.of(text.stripTrailing().split("\n"));
+            return "--- last lines of " + log + " ---\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
         } catch (final IOException e) {
             return "(cannot read " + log + ": " + e.getMessage() + ")";
         }
