@@ -273,7 +273,7 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
             if (clock.mayRevise(entry.at())) {
                 for (Judgment j : book.judgmentsFrom(entry.at())) {
                     if (approvalTargets == null && Judgment.RESTORE.equals(j.kind())) {
-                        approvalTargets = approvalTargetNames();
+                        approvalTargets = reference.approvalTargets();
                     }
                     if (affects(entry, j, approvalTargets)) {
                         rejudge(j, true);
@@ -298,23 +298,12 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         }
         for (String name : entry.names()) {
             if (judgment.dependencies().contains(name)
-                    || Judgment.RESTORE.equals(judgment.kind()) && approvalTargets != null && approvalTargets.contains(name)) {
+                    || Judgment.RESTORE.equals(judgment.kind()) && approvalTargets != null
+                    && (approvalTargets.contains(name) || approvalTargets.contains(Names.firstLabel(name)))) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** Normalized names of every approval target: a DNS change to one may change what an approval covers. */
-    private Set<String> approvalTargetNames() {
-        final Set<String> names = new java.util.HashSet<>();
-        reference.approvalHistory().values().forEach(history -> history.forEach(r ->
-                r.approval().targets().forEach(t -> names.add(Names.normalize(t)))));
-        final var inventory = reference.inventoryAsOf(Instant.parse("9999-12-31T00:00:00Z"));
-        for (String name : List.copyOf(names)) {
-            inventory.denotedAsset(name).ifPresent(a -> names.add(a.name()));
-        }
-        return names;
     }
 
     private void expire() {

@@ -54,12 +54,18 @@ public final class ReferenceStoreUpdater implements Processor<String, Envelope, 
         if (event.payload() instanceof DnsRecordChange change) {
             final String fqdn = Names.dnsRecordFqdn(change.zone(), change.name());
             store.put(ReferenceKeys.dns(fqdn, change.type(), change.data(), at, offset), json(event));
+            if ("add".equals(change.action())) {
+                // reverse index: which names may point at an address, to find approvals without scanning them all
+                store.put(ReferenceKeys.dnsReverse(change.data(), fqdn), "");
+            }
             names = List.of(fqdn);
         } else if (event.payload() instanceof ApprovalEvent approval) {
             store.put(ReferenceKeys.approval(approval.changeId(), at, offset), json(event));
             names = List.of(approval.changeId());
         } else if (event.payload() instanceof InventorySnapshot) {
-            store.put(ReferenceKeys.inventory(at, offset), json(event));
+            // the snapshot is large: versions point at it, so "which version at T" never reads it
+            store.put(ReferenceKeys.inventoryData(offset), json(event));
+            store.put(ReferenceKeys.inventory(at, offset), ReferenceKeys.inventoryData(offset));
             names = List.of(JournalEntry.ALL);
         } else {
             LOGGER.atWarn().addKeyValue("event_id", event.eventId()).addKeyValue("kind", event.kind())

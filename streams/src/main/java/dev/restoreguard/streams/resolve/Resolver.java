@@ -92,7 +92,7 @@ public final class Resolver {
         boolean covered = false;
         boolean outsideWindow = false;
         if (effectiveIp != null) {
-            for (Map.Entry<String, List<ApprovalRecord>> change : reference.approvalHistory().entrySet()) {
+            for (Map.Entry<String, List<ApprovalRecord>> change : reference.approvalCandidates(effectiveIp, inventory).entrySet()) {
                 final ApprovalAssessment assessment = assess(change.getValue(), effectiveIp, inventory, at);
                 if (assessment != null) {
                     approvals.add(assessment.considered());

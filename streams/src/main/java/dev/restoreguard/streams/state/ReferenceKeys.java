@@ -9,7 +9,9 @@ package dev.restoreguard.streams.state;
  * <pre>
  * dns|FQDN|TYPE|DATA|AT|OFFSET   -> envelope JSON of the DNS change
  * appr|CHANGE_ID|AT|OFFSET       -> envelope JSON of the approval record
- * inv|AT|OFFSET                  -> envelope JSON of the inventory snapshot
+ * inv|AT|OFFSET                  -> key of the snapshot's data (kept tiny: version scans stay cheap)
+ * invdata|OFFSET                 -> envelope JSON of the inventory snapshot (up to tens of MB)
+ * dnsrev|DATA|FQDN              -> "" : FQDN has (or had) a record holding DATA (address or CNAME target)
  * jrnl|OFFSET                    -> journal entry JSON
  * </pre>
  * Times are epoch milliseconds and offsets are zero-padded so that lexical order is time order.
@@ -19,7 +21,9 @@ public final class ReferenceKeys {
     public static final String DNS = "dns|";
     public static final String APPROVAL = "appr|";
     public static final String INVENTORY = "inv|";
+    public static final String INVENTORY_DATA = "invdata|";
     public static final String JOURNAL = "jrnl|";
+    public static final String DNS_REVERSE = "dnsrev|";
 
     private ReferenceKeys() {
     }
@@ -50,6 +54,18 @@ public final class ReferenceKeys {
 
     public static String inventory(final long at, final long offset) {
         return INVENTORY + time(at) + '|' + offset(offset);
+    }
+
+    public static String inventoryData(final long offset) {
+        return INVENTORY_DATA + offset(offset);
+    }
+
+    public static String dnsReversePrefix(final String data) {
+        return DNS_REVERSE + data + '|';
+    }
+
+    public static String dnsReverse(final String data, final String fqdn) {
+        return dnsReversePrefix(data) + fqdn;
     }
 
     public static String journal(final long offset) {

@@ -42,7 +42,8 @@ public final class ReferenceView {
         }
     };
     private long approvalsCachedAt = -2;
-    private Map<String, List<ApprovalRecord>> approvalsCache = Map.of();
+    private Map<String, List<ApprovalRecord>> approvalsCache = new LinkedHashMap<>();
+    private Map<String, java.util.Set<String>> approvalsByTarget = new java.util.HashMap<>();
 
     public ReferenceView(final ReadOnlyKeyValueStore<String, String> store) {
         this.store = store;
@@ -68,9 +69,13 @@ public final class ReferenceView {
             if (!it.hasNext()) {
                 return InventoryIndex.EMPTY;
             }
-            final KeyValue<String, String> latest = it.next();
-            return inventoryCache.computeIfAbsent(latest.key, k -> {
-                final Envelope envelope = read(latest.value);
+            final String dataKey = it.next().value;
+            return inventoryCache.computeIfAbsent(dataKey, k -> {
+                final String json = store.get(k);
+                if (json == null) {
+                    return InventoryIndex.EMPTY;
+                }
+                final Envelope envelope = read(json);
                 return new InventoryIndex((InventorySnapshot) envelope.payload(), envelope.eventId());
             });
         }
@@ -132,26 +137,101 @@ public final class ReferenceView {
         return Optional.empty();
     }
 
-    /** Every change's history in event-time order (cached until the reference journal moves). */
+    /**
+     * Every change's history in event-time order (same time: arrival order). Kept up to date
+     * incrementally from the journal; rebuilt from the store when the journal has a gap.
+     */
     public Map<String, List<ApprovalRecord>> approvalHistory() {
+        refreshApprovals();
+        return approvalsCache;
+    }
+
+    /**
+     * The changes that may be "for" an address: those with a target that is the address, names an
+     * asset listing it, or names a DNS record that holds it or leads to it through CNAMEs (at any
+     * time; the caller decides as of the restore time). A superset, so that only these need the
+     * exact, costlier check.
+     */
+    public Map<String, List<ApprovalRecord>> approvalCandidates(final String ip, final InventoryIndex inventory) {
+        refreshApprovals();
+        if (approvalsByTarget.isEmpty()) {
+            return Map.of();
+        }
+        final java.util.Set<String> names = new java.util.HashSet<>();
+        names.add(ip);
+        inventory.assetOfIp(ip).ifPresent(a -> names.add(a.name()));
+        java.util.Set<String> frontier = new java.util.HashSet<>(names);
+        for (int step = 0; step <= MAX_CNAME_STEPS && !frontier.isEmpty(); step++) {
+            final java.util.Set<String> next = new java.util.HashSet<>();
+            for (String data : frontier) {
+                try (KeyValueIterator<String, String> it = store.prefixScan(ReferenceKeys.dnsReversePrefix(data), KEYS)) {
+                    while (it.hasNext()) {
+                        final String fqdn = it.next().key.substring(ReferenceKeys.dnsReversePrefix(data).length());
+                        if (names.add(fqdn)) {
+                            next.add(fqdn);
+                        }
+                    }
+                }
+            }
+            frontier = next;
+        }
+        final Map<String, List<ApprovalRecord>> candidates = new LinkedHashMap<>();
+        for (String name : List.copyOf(names)) {
+            names.add(Names.firstLabel(name)); // a short target denotes the asset with that first label
+        }
+        for (String name : names) {
+            for (String changeId : approvalsByTarget.getOrDefault(name, java.util.Set.of())) {
+                candidates.put(changeId, approvalsCache.get(changeId));
+            }
+        }
+        return candidates;
+    }
+
+    private void refreshApprovals() {
         final long head = journalHead();
         if (head == approvalsCachedAt) {
-            return approvalsCache;
+            return;
         }
-        final Map<String, List<ApprovalRecord>> byChange = new LinkedHashMap<>();
+        // offsets are not contiguous (transaction markers), so "nothing missed" means the journal
+        // still starts at or before the first offset we have not seen
+        final List<JournalEntry> changes = approvalsCachedAt < 0 || journalTail() > approvalsCachedAt + 1
+                ? null : journalAfter(approvalsCachedAt);
+        if (changes == null) {
+            rebuildApprovals(); // first use, or entries we needed were trimmed from the journal
+        } else {
+            for (JournalEntry entry : changes) {
+                if ("approval".equals(entry.kind()) && !entry.names().isEmpty()) {
+                    final String json = store.get(ReferenceKeys.approval(entry.names().get(0), entry.at().toEpochMilli(),
+                            entry.offset()));
+                    if (json != null) {
+                        addApproval(read(json), entry.offset());
+                    }
+                }
+            }
+        }
+        approvalsCachedAt = head;
+    }
+
+    private void rebuildApprovals() {
+        approvalsCache = new LinkedHashMap<>();
+        approvalsByTarget = new java.util.HashMap<>();
         try (KeyValueIterator<String, String> it = store.prefixScan(ReferenceKeys.APPROVAL, KEYS)) {
             while (it.hasNext()) {
                 final KeyValue<String, String> kv = it.next();
-                final Envelope envelope = read(kv.value);
-                final ApprovalEvent approval = (ApprovalEvent) envelope.payload();
-                final long offset = Long.parseLong(kv.key.substring(kv.key.length() - 19));
-                byChange.computeIfAbsent(approval.changeId(), k -> new ArrayList<>())
-                        .add(new ApprovalRecord(envelope.at(), offset, envelope.eventId(), approval));
+                addApproval(read(kv.value), Long.parseLong(kv.key.substring(kv.key.length() - 19)));
             }
         }
-        approvalsCache = byChange;
-        approvalsCachedAt = head;
-        return byChange;
+    }
+
+    private void addApproval(final Envelope envelope, final long offset) {
+        final ApprovalEvent approval = (ApprovalEvent) envelope.payload();
+        final List<ApprovalRecord> history = approvalsCache.computeIfAbsent(approval.changeId(), k -> new ArrayList<>());
+        history.add(new ApprovalRecord(envelope.at(), offset, envelope.eventId(), approval));
+        history.sort(Comparator.comparing(ApprovalRecord::at).thenComparingLong(ApprovalRecord::offset));
+        for (String target : approval.targets()) {
+            final String key = dev.restoreguard.events.net.IpAddresses.normalize(target).orElseGet(() -> Names.normalize(target));
+            approvalsByTarget.computeIfAbsent(key, k -> new java.util.LinkedHashSet<>()).add(approval.changeId());
+        }
     }
 
     /** Offset of the newest journal entry, or -1. */
@@ -160,6 +240,20 @@ public final class ReferenceView {
                 ReferenceKeys.prefixEnd(ReferenceKeys.JOURNAL))) {
             return it.hasNext() ? Long.parseLong(it.next().key.substring(ReferenceKeys.JOURNAL.length())) : -1;
         }
+    }
+
+    /** Offset of the oldest journal entry kept, or -1. */
+    public long journalTail() {
+        try (KeyValueIterator<String, String> it = store.range(ReferenceKeys.JOURNAL,
+                ReferenceKeys.prefixEnd(ReferenceKeys.JOURNAL))) {
+            return it.hasNext() ? Long.parseLong(it.next().key.substring(ReferenceKeys.JOURNAL.length())) : -1;
+        }
+    }
+
+    /** Normalized names and addresses that some approval names as a target. */
+    public java.util.Set<String> approvalTargets() {
+        refreshApprovals();
+        return java.util.Collections.unmodifiableSet(approvalsByTarget.keySet());
     }
 
     /** Journal entries with an offset greater than {@code offset}, in order. */
