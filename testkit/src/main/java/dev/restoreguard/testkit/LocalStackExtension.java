@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  *       {@code -Drestoreguard.test.home} or {@code RESTOREGUARD_TEST_HOME}</li>
  *   <li>ports 19092 (Kafka), 19093 (controller), 19200 (Elasticsearch);
  *       {@code -Drestoreguard.test.kafka.port}, {@code .controller.port}, {@code .es.port}</li>
+ *   <li>start timeout 300 s; {@code -Drestoreguard.test.start.timeout.seconds}</li>
  *   <li>{@code -Drestoreguard.test.keep=true} leaves the stack running after the run, so that the
  *       next run skips the 30-60 s start-up (its data is then not reset either)</li>
  * </ul>
@@ -94,7 +95,10 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
                 Integer.parseInt(setting("restoreguard.test.controller.port", "RESTOREGUARD_TEST_CONTROLLER_PORT",
                         Integer.toString(DEFAULT_CONTROLLER_PORT))),
                 Integer.parseInt(setting("restoreguard.test.es.port", "RESTOREGUARD_TEST_ES_PORT",
-                        Integer.toString(DEFAULT_ELASTICSEARCH_PORT))));
+                        Integer.toString(DEFAULT_ELASTICSEARCH_PORT))))
+                // Generous: a loaded two-core machine has taken two minutes to start Elasticsearch.
+                .withStartTimeout(Duration.ofSeconds(Long.parseLong(setting("restoreguard.test.start.timeout.seconds",
+                        "RESTOREGUARD_TEST_START_TIMEOUT_SECONDS", "300"))));
     }
 
     private static String setting(final String property, final String variable, final String fallback) {
