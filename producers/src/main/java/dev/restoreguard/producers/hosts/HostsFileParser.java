@@ -4,11 +4,13 @@ import dev.restoreguard.events.net.IpAddresses;
 import dev.restoreguard.events.net.Names;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Parses the full text of a hosts file in any real-world form, the way resolvers read it, and
@@ -160,65 +162,260 @@ public final class HostsFileParser {
      * What changed for the observer's resolver between two snapshots, per normalized name (see
      * {@link #firstEntries}).
      *
+     * <p>Successive snapshots of one file mostly share a long common head and tail, so this does
+     * not build two full maps: it trims the entries both files have in common at the start and
+     * the end (same address and names, whatever their line numbers), collects the names of the
+     * differing middle, and decides only those. A name whose first entry lies in the common head
+     * is unchanged on both sides; any other name that changed must occur in the middle. That
+     * keeps the diff of a 100k-line file to sequential comparisons plus lookups in a small set.
+     * When the middle holds more than a quarter of the entries (edits spread over the whole
+     * file), one table of all names of both sides is cheaper and is used instead. Both give the
+     * same result, which is the definition: compare {@link #firstEntries} of both sides.
+     *
      * @param before the previous snapshot, {@code null} for none (every name is then added: the
      *     baseline)
      * @param after the new snapshot, {@code null} for none (every name is then removed)
      * @param observer the observer FQDN; {@code null} for none
      */
     public static HostsDiff diff(ParsedHostsFile before, ParsedHostsFile after, String observer) {
+        final List<HostsEntry> old = before == null ? List.of() : before.entries();
+        final List<HostsEntry> now = after == null ? List.of() : after.entries();
+        final int common = Math.min(old.size(), now.size());
+        int head = 0;
+        while (head < common && sameMapping(old.get(head), now.get(head))) {
+            head++;
+        }
+        int tail = 0;
+        while (tail < common - head
+                && sameMapping(old.get(old.size() - 1 - tail), now.get(now.size() - 1 - tail))) {
+            tail++;
+        }
+        final int oldMidEnd = old.size() - tail;
+        final int nowMidEnd = now.size() - tail;
+        if (head == oldMidEnd && head == nowMidEnd) {
+            return new HostsDiff(List.of(), List.of(), List.of()); // same mappings, maybe moved lines
+        }
         final String suffix = suffixOf(observer);
-        final List<HostsEntry> oldEntries = before == null ? List.of() : before.entries();
-        final List<HostsEntry> newEntries = after == null ? List.of() : after.entries();
-        // One map holds both sides, so a name present before and after (nearly all of them) costs
-        // one insert and one lookup instead of two map builds and two lookups: this is the
-        // collector's hot path for every snapshot.
-        final Map<String, Slot> slots = new HashMap<>(capacity(oldEntries.size() + newEntries.size() / 4));
-        final List<Slot> oldOrder = new ArrayList<>();
-        for (HostsEntry entry : oldEntries) {
-            final List<String> names = entry.names();
+        if ((oldMidEnd - head + nowMidEnd - head) * 4L > old.size() + now.size()) {
+            // Edits all over the file: candidates would be most names, so one map of everything is cheaper.
+            return fullDiff(old, now, suffix);
+        }
+        // Candidates: every name of the differing middle of either file.
+        final Set<String> candidates = new HashSet<>();
+        addNames(old, head, oldMidEnd, suffix, candidates);
+        addNames(now, head, nowMidEnd, suffix, candidates);
+        // A candidate whose first entry is in the common head keeps that entry on both sides.
+        for (int i = 0; i < head && !candidates.isEmpty(); i++) {
+            final List<String> names = old.get(i).names();
             for (int k = 0; k < names.size(); k++) {
-                final Slot slot = new Slot(Names.normalizeWithSuffix(names.get(k), suffix), entry, null);
-                if (slots.putIfAbsent(slot.name, slot) == null) {
-                    oldOrder.add(slot); // first entry wins; later ones are dead
-                }
+                candidates.remove(Names.normalizeWithSuffix(names.get(k), suffix));
             }
         }
-        final List<Slot> newOrder = new ArrayList<>();
-        for (HostsEntry entry : newEntries) {
-            final List<String> names = entry.names();
-            for (int k = 0; k < names.size(); k++) {
-                final String name = Names.normalizeWithSuffix(names.get(k), suffix);
-                Slot slot = slots.get(name);
-                if (slot == null) {
-                    slot = new Slot(name, null, entry);
-                    slots.put(name, slot);
-                    newOrder.add(slot);
-                } else if (slot.after == null) {
-                    slot.after = entry;
-                    newOrder.add(slot);
-                }
-            }
+        if (candidates.isEmpty()) {
+            return new HostsDiff(List.of(), List.of(), List.of());
         }
+        // First entry of each candidate on each side, in file order (the tail is shared).
+        final Map<String, HostsEntry> was = winners(old, head, suffix, candidates);
+        final Map<String, HostsEntry> is = winners(now, head, suffix, candidates);
         final List<HostsDiff.Change> added = new ArrayList<>();
         final List<HostsDiff.Change> removed = new ArrayList<>();
         final List<HostsDiff.Change> changed = new ArrayList<>();
-        for (Slot slot : newOrder) {
-            final HostsEntry was = slot.before;
-            final HostsEntry is = slot.after;
-            if (was == null) {
-                added.add(new HostsDiff.Change(slot.name, null, is.address(), 0, is.line()));
-            } else if (!was.address().equals(is.address())) {
-                changed.add(new HostsDiff.Change(slot.name, was.address(), is.address(), was.line(), is.line()));
+        for (Map.Entry<String, HostsEntry> e : is.entrySet()) {
+            final HostsEntry b = was.get(e.getKey());
+            final HostsEntry a = e.getValue();
+            if (b == null) {
+                added.add(new HostsDiff.Change(e.getKey(), null, a.address(), 0, a.line()));
+            } else if (!b.address().equals(a.address())) {
+                changed.add(new HostsDiff.Change(e.getKey(), b.address(), a.address(), b.line(), a.line()));
             }
         }
-        if (newOrder.size() - added.size() < oldOrder.size()) {
-            for (Slot slot : oldOrder) {
-                if (slot.after == null) {
-                    removed.add(new HostsDiff.Change(slot.name, slot.before.address(), null, slot.before.line(), 0));
+        for (Map.Entry<String, HostsEntry> e : was.entrySet()) {
+            if (!is.containsKey(e.getKey())) {
+                final HostsEntry b = e.getValue();
+                removed.add(new HostsDiff.Change(e.getKey(), b.address(), null, b.line(), 0));
+            }
+        }
+        return new HostsDiff(added, removed, changed);
+    }
+
+    /**
+     * The diff by definition: first entries of every name on both sides. One table holds both
+     * sides, so a name present before and after costs one insert and one lookup, not two map builds.
+     */
+    private static HostsDiff fullDiff(List<HostsEntry> old, List<HostsEntry> now, String suffix) {
+        final NameTable table = new NameTable(old.size() + old.size() / 2 + 16);
+        for (HostsEntry entry : old) {
+            final List<String> names = entry.names();
+            for (int k = 0; k < names.size(); k++) {
+                table.addBefore(Names.normalizeWithSuffix(names.get(k), suffix), entry);
+            }
+        }
+        final int oldCount = table.size;
+        final List<HostsDiff.Change> added = new ArrayList<>();
+        final List<HostsDiff.Change> changed = new ArrayList<>();
+        int kept = 0;
+        for (HostsEntry entry : now) {
+            final List<String> names = entry.names();
+            for (int k = 0; k < names.size(); k++) {
+                final String name = Names.normalizeWithSuffix(names.get(k), suffix);
+                final int i = table.addAfter(name, entry);
+                if (i < 0) {
+                    continue; // a later entry of a name already seen in the new file: dead
+                }
+                if (i >= oldCount) {
+                    added.add(new HostsDiff.Change(name, null, entry.address(), 0, entry.line()));
+                    continue;
+                }
+                kept++;
+                final HostsEntry was = table.before[i];
+                if (!was.address().equals(entry.address())) {
+                    changed.add(new HostsDiff.Change(name, was.address(), entry.address(), was.line(), entry.line()));
+                }
+            }
+        }
+        final List<HostsDiff.Change> removed = new ArrayList<>();
+        if (kept < oldCount) {
+            for (int i = 0; i < oldCount; i++) {
+                if (table.after[i] == null) {
+                    final HostsEntry was = table.before[i];
+                    removed.add(new HostsDiff.Change(table.names[i], was.address(), null, was.line(), 0));
                 }
             }
         }
         return new HostsDiff(added, removed, changed);
+    }
+
+    /**
+     * Names with their first entry before and after, in insertion order (old names first, in old
+     * file order). An open-addressing index of {@code hash << 32 | position} over dense arrays:
+     * no node or holder object per name, and a probe compares the hash without touching the key,
+     * which matters when 100k names outgrow the CPU caches.
+     */
+    private static final class NameTable {
+        String[] names;
+        HostsEntry[] before;
+        HostsEntry[] after;
+        int size;
+        private long[] index;
+        private int mask;
+
+        NameTable(int expected) {
+            names = new String[expected];
+            before = new HostsEntry[expected];
+            after = new HostsEntry[expected];
+            final int capacity = Integer.highestOneBit(Math.max(16, expected) * 2 - 1) << 1;
+            index = new long[capacity];
+            mask = capacity - 1;
+        }
+
+        /** Records the old file's entry for {@code name} unless it already has one (first wins). */
+        void addBefore(String name, HostsEntry entry) {
+            final int hash = name.hashCode();
+            final int slot = find(name, hash);
+            if (index[slot] == 0) {
+                insert(slot, hash, name, entry, null);
+            }
+        }
+
+        /**
+         * Records the new file's entry for {@code name}: returns its position when this is the
+         * name's first entry in the new file, or -1 when the name had one already.
+         */
+        int addAfter(String name, HostsEntry entry) {
+            final int hash = name.hashCode();
+            final int slot = find(name, hash);
+            if (index[slot] == 0) {
+                return insert(slot, hash, name, null, entry);
+            }
+            final int i = (int) index[slot] - 1;
+            if (after[i] != null) {
+                return -1;
+            }
+            after[i] = entry;
+            return i;
+        }
+
+        /** The slot holding {@code name}, or the empty slot where it belongs. */
+        private int find(String name, int hash) {
+            int slot = mix(hash) & mask;
+            while (true) {
+                final long v = index[slot];
+                if (v == 0 || ((int) (v >>> 32) == hash && names[(int) v - 1].equals(name))) {
+                    return slot;
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+
+        private int insert(int slot, int hash, String name, HostsEntry was, HostsEntry is) {
+            if (size == names.length) {
+                final int grown = size * 2;
+                names = Arrays.copyOf(names, grown);
+                before = Arrays.copyOf(before, grown);
+                after = Arrays.copyOf(after, grown);
+            }
+            final int i = size++;
+            names[i] = name;
+            before[i] = was;
+            after[i] = is;
+            index[slot] = ((long) hash << 32) | (i + 1L);
+            if (size * 2 > index.length) {
+                rehash();
+            }
+            return i;
+        }
+
+        private void rehash() {
+            final long[] grown = new long[index.length * 2];
+            final int grownMask = grown.length - 1;
+            for (long v : index) {
+                if (v != 0) {
+                    int slot = mix((int) (v >>> 32)) & grownMask;
+                    while (grown[slot] != 0) {
+                        slot = (slot + 1) & grownMask;
+                    }
+                    grown[slot] = v;
+                }
+            }
+            index = grown;
+            mask = grownMask;
+        }
+
+        private static int mix(int hash) {
+            // String hashes of similar names differ in low bits only a little; spread them.
+            final int h = hash * 0x9E3779B9;
+            return h ^ (h >>> 16);
+        }
+    }
+
+    private static boolean sameMapping(HostsEntry x, HostsEntry y) {
+        return x.address().equals(y.address()) && x.names().equals(y.names());
+    }
+
+    private static void addNames(List<HostsEntry> entries, int from, int to, String suffix, Set<String> into) {
+        for (int i = from; i < to; i++) {
+            final List<String> names = entries.get(i).names();
+            for (int k = 0; k < names.size(); k++) {
+                into.add(Names.normalizeWithSuffix(names.get(k), suffix));
+            }
+        }
+    }
+
+    /** The first entry of each candidate from index {@code from} on, in file order. */
+    private static Map<String, HostsEntry> winners(List<HostsEntry> entries, int from, String suffix,
+            Set<String> candidates) {
+        final Map<String, HostsEntry> first = new LinkedHashMap<>();
+        for (int i = from; i < entries.size() && first.size() < candidates.size(); i++) {
+            final HostsEntry entry = entries.get(i);
+            final List<String> names = entry.names();
+            for (int k = 0; k < names.size(); k++) {
+                final String name = Names.normalizeWithSuffix(names.get(k), suffix);
+                if (candidates.contains(name)) {
+                    first.putIfAbsent(name, entry);
+                }
+            }
+        }
+        return first;
     }
 
     /** Buffers reused for every line of one parse, so a line costs no allocation beyond its result. */
@@ -226,19 +423,8 @@ public final class HostsFileParser {
         final List<String> names = new ArrayList<>();
         final List<String> invalid = new ArrayList<>();
         final byte[] name = new byte[MAX_NAME];
-    }
-
-    /** A normalized name with its first entry before and after. */
-    private static final class Slot {
-        final String name;
-        final HostsEntry before;
-        HostsEntry after;
-
-        Slot(String name, HostsEntry before, HostsEntry after) {
-            this.name = name;
-            this.before = before;
-            this.after = after;
-        }
+        /** Address of the last entry, shared by following lines that spell it the same way. */
+        String lastAddress;
     }
 
     // -----------------------------------------------------------------------------------------
@@ -306,7 +492,13 @@ public final class HostsFileParser {
             return; // blank or comment-only
         }
         int b = skipToken(text, a, contentEnd);
-        final String address = IpAddresses.canonicalOrNull(text, a, b, false);
+        final String last = scratch.lastAddress;
+        // Canonical text is its own canonical form, so a token spelled like the previous line's
+        // address is that address: blocklists repeat 0.0.0.0 on every line, and sharing the string
+        // saves a parse and an allocation per line.
+        final String address = last != null && b - a == last.length() && text.startsWith(last, a)
+                ? last
+                : IpAddresses.canonicalOrNull(text, a, b, false);
         if (address == null) {
             ignored.add(new IgnoredLine(lineNo, "not an IP address: " + quote(text, a, b), excerpt(text, start, end)));
             return;
@@ -337,6 +529,7 @@ public final class HostsFileParser {
         }
         // List.copyOf gives the compact immutable list that HostsEntry then keeps as is.
         entries.add(new HostsEntry(lineNo, address, List.copyOf(names)));
+        scratch.lastAddress = address;
         if (invalidCount > 0) {
             ignored.add(new IgnoredLine(lineNo, "invalid host names skipped: " + listInvalid(invalid, invalidCount),
                     excerpt(text, start, end)));

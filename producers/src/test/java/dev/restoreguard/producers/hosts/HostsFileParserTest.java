@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.restoreguard.events.net.Names;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -211,7 +213,7 @@ class HostsFileParserTest {
     @Test
     void shouldNeverThrowOnRandomBytes() {
         final Random random = new Random(20261120);
-        for (int n = 0; n < 200; n++) {
+        for (int n = 0; n < 100; n++) {
             final byte[] bytes = new byte[random.nextInt(20_000)];
             random.nextBytes(bytes);
             final ParsedHostsFile parsed = parser.parse(bytes);
@@ -219,7 +221,7 @@ class HostsFileParserTest {
         }
         // Random text built from the characters the parser reacts to.
         final char[] alphabet = "0123456789abcdefxyzABC.:%#[]-_ \t\r\n\uFEFF\uD83D\u0000é".toCharArray();
-        for (int n = 0; n < 500; n++) {
+        for (int n = 0; n < 300; n++) {
             final char[] chars = new char[random.nextInt(4_000)];
             for (int k = 0; k < chars.length; k++) {
                 chars[k] = alphabet[random.nextInt(alphabet.length)];
@@ -296,7 +298,106 @@ class HostsFileParserTest {
         final ParsedHostsFile parsed = parser.parse("10.0.0.1 Short LONG.Corp.Example. x_y-z 1e100.net\n");
         final Map<String, HostsEntry> first = HostsFileParser.firstEntries(parsed, "VBR01.corp.example.");
         assertThat(first.keySet()).containsExactlyElementsOf(parsed.entries().get(0).names().stream()
-                .map(n -> dev.restoreguard.events.net.Names.normalize(n, OBSERVER)).toList());
+                .map(n -> Names.normalize(n, OBSERVER)).toList());
+    }
+
+    @Test
+    void shouldAgreeWithNaiveDiffOfFullFirstEntryMaps() {
+        // The diff trims the common head and tail; check it against the plain definition on random
+        // edits of files that reuse few names, so shadowing across head, middle and tail is common.
+        final Random random = new Random(5952);
+        final String[] names = {"a", "b", "c", "a.corp.example", "d.other", "e", "B.", "f"};
+        for (int n = 0; n < 2_000; n++) {
+            final List<String> lines = new ArrayList<>();
+            for (int i = random.nextInt(12); i > 0; i--) {
+                lines.add(randomLine(random, names));
+            }
+            final List<String> edited = new ArrayList<>(lines);
+            for (int e = random.nextInt(4); e > 0; e--) {
+                final int at = edited.isEmpty() ? 0 : random.nextInt(edited.size());
+                switch (random.nextInt(3)) {
+                    case 0 -> edited.add(at, randomLine(random, names));
+                    case 1 -> { if (!edited.isEmpty()) { edited.remove(at); } }
+                    default -> { if (!edited.isEmpty()) { edited.set(at, randomLine(random, names)); } }
+                }
+            }
+            if (n % 2 == 0) {
+                // A long shared head and tail (with the same few names) takes the trimming path.
+                final List<String> head = new ArrayList<>();
+                final List<String> tail = new ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    head.add(random.nextInt(4) == 0 ? randomLine(random, names) : "10.9.9." + i + " u" + i);
+                    tail.add(random.nextInt(4) == 0 ? randomLine(random, names) : "10.8.8." + i + " t" + i);
+                }
+                lines.addAll(0, head);
+                edited.addAll(0, head);
+                lines.addAll(tail);
+                edited.addAll(tail);
+            }
+            final ParsedHostsFile before = parser.parse(String.join("\n", lines));
+            final ParsedHostsFile after = parser.parse(String.join("\n", edited));
+            assertThat(HostsFileParser.diff(before, after, OBSERVER))
+                    .as(() -> lines + "\n->\n" + edited)
+                    .isEqualTo(naiveDiff(before, after));
+        }
+    }
+
+    @Test
+    void shouldAgreeWithNaiveDiffOnLargeFilesWithEditsEverywhere() {
+        final Random random = new Random(4291);
+        final String[] pool = new String[8_000];
+        for (int i = 0; i < pool.length; i++) {
+            pool[i] = i % 3 == 0 ? "n" + i : "n" + i + ".corp.example";
+        }
+        final List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            lines.add(randomLine(random, pool));
+        }
+        final List<String> edited = new ArrayList<>(lines);
+        for (int e = 0; e < 500; e++) {
+            edited.set(random.nextInt(edited.size()), randomLine(random, pool));
+            edited.remove(random.nextInt(edited.size()));
+        }
+        for (int i = 0; i < 3_000; i++) {
+            edited.add(random.nextInt(edited.size()), "10.7.7.7 fresh" + i + " FRESH" + i + ".corp.example.");
+        }
+        final ParsedHostsFile before = parser.parse(String.join("\n", lines));
+        final ParsedHostsFile after = parser.parse(String.join("\r\n", edited));
+        final HostsDiff diff = HostsFileParser.diff(before, after, OBSERVER);
+        assertThat(diff).isEqualTo(naiveDiff(before, after));
+        assertThat(diff.added()).hasSizeGreaterThan(3_000);
+        assertThat(diff.changed()).isNotEmpty();
+        assertThat(HostsFileParser.diff(after, before, OBSERVER)).isEqualTo(naiveDiff(after, before));
+    }
+
+    private static String randomLine(Random random, String[] names) {
+        final StringBuilder line = new StringBuilder("10.0.0.").append(random.nextInt(3));
+        for (int k = 1 + random.nextInt(3); k > 0; k--) {
+            line.append(' ').append(names[random.nextInt(names.length)]);
+        }
+        return line.toString();
+    }
+
+    private static HostsDiff naiveDiff(ParsedHostsFile before, ParsedHostsFile after) {
+        final Map<String, HostsEntry> was = HostsFileParser.firstEntries(before, OBSERVER);
+        final Map<String, HostsEntry> is = HostsFileParser.firstEntries(after, OBSERVER);
+        final List<HostsDiff.Change> added = new ArrayList<>();
+        final List<HostsDiff.Change> removed = new ArrayList<>();
+        final List<HostsDiff.Change> changed = new ArrayList<>();
+        is.forEach((name, a) -> {
+            final HostsEntry b = was.get(name);
+            if (b == null) {
+                added.add(new HostsDiff.Change(name, null, a.address(), 0, a.line()));
+            } else if (!b.address().equals(a.address())) {
+                changed.add(new HostsDiff.Change(name, b.address(), a.address(), b.line(), a.line()));
+            }
+        });
+        was.forEach((name, b) -> {
+            if (!is.containsKey(name)) {
+                removed.add(new HostsDiff.Change(name, b.address(), null, b.line(), 0));
+            }
+        });
+        return new HostsDiff(added, removed, changed);
     }
 
     @Test
