@@ -59,12 +59,33 @@ public final class HostsSnapshotter {
                 sha, content.length, parsed.truncated(), before == null, diff, writer == null ? "unknown" : writer));
     }
 
+    /**
+     * Takes {@code content} as the last published content of the file without publishing anything:
+     * a restarted collector seeds it from its state, so an unchanged file does not re-alert its
+     * baseline and a file changed while the collector was down is diffed against what was last
+     * published. Also undoes a {@link #next} whose snapshot could not be published.
+     */
+    public void remember(final String observer, final String path, final byte[] content) {
+        previous.put(observer + '\n' + path, new Previous(sha256(content), parser.parse(content)));
+    }
+
+    /** Forgets the file: its next content is a baseline again. */
+    public void forget(final String observer, final String path) {
+        previous.remove(observer + '\n' + path);
+    }
+
+    /** The sha256 of the content last taken for the file, if any. */
+    public Optional<String> lastSha256(final String observer, final String path) {
+        return Optional.ofNullable(previous.get(observer + '\n' + path)).map(Previous::sha256);
+    }
+
     private static List<HostsSnapshot.Change> changes(final List<HostsDiff.Change> changes) {
         return changes.stream().map(c -> new HostsSnapshot.Change(c.name(), c.beforeAddress(), c.afterAddress(),
                 c.beforeLine() > 0 ? c.beforeLine() : null, c.afterLine() > 0 ? c.afterLine() : null)).toList();
     }
 
-    static String sha256(final byte[] content) {
+    /** Hex SHA-256 of raw bytes. */
+    public static String sha256(final byte[] content) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         } catch (NoSuchAlgorithmException e) {
