@@ -12,6 +12,7 @@ import dev.restoreguard.events.inventory.InventorySnapshot;
 import dev.restoreguard.events.net.IpAddresses;
 import dev.restoreguard.events.net.Names;
 import dev.restoreguard.events.restore.RestoreEvent;
+import dev.restoreguard.producers.dns.WindowsDnsAuditParser;
 import dev.restoreguard.producers.hosts.HostsFileParser;
 import dev.restoreguard.producers.hosts.HostsSnapshotter;
 import java.nio.charset.StandardCharsets;
@@ -33,9 +34,10 @@ public final class ScenarioReader {
     /** Source name of replayed events. */
     public static final String SOURCE = "replay";
 
-    private static final Set<String> NOT_YET = Set.of("veeam_syslog", "windows_dns_audit", "servicenow_change");
+    private static final Set<String> NOT_YET = Set.of("veeam_syslog", "servicenow_change");
 
     private final HostsSnapshotter hosts = new HostsSnapshotter(new HostsFileParser());
+    private final WindowsDnsAuditParser windowsDns = new WindowsDnsAuditParser();
 
     /** What one line became. */
     public sealed interface Outcome permits Events, Skipped, Ignored {
@@ -80,6 +82,7 @@ public final class ScenarioReader {
                 case "dns_record" -> dnsRecord(lineNumber, node);
                 case "restore" -> restore(lineNumber, node);
                 case "approval" -> approval(lineNumber, node);
+                case "windows_dns_audit" -> windowsDnsAudit(lineNumber, node);
                 default -> new Skipped(lineNumber, NOT_YET.contains(kind)
                         ? "kind '" + kind + "' is not supported by this build yet"
                         : "unknown kind '" + kind + "'");
@@ -157,6 +160,20 @@ public final class ScenarioReader {
         final String fqdn = Names.dnsRecordFqdn(zone, change.name());
         return new Events(line, List.of(new Routed(Topics.DNS.name(), fqdn,
                 Envelope.of(SOURCE, at, change.server(), change))), null);
+    }
+
+    /** Through the live collector's parser; the event time is the event's {@code @timestamp}. */
+    private Outcome windowsDnsAudit(final int line, final JsonNode node) {
+        final JsonNode event = node.get("event");
+        if (event == null || !event.isObject()) {
+            return new Skipped(line, "windows_dns_audit.event: required (the Winlogbeat event object)");
+        }
+        return switch (windowsDns.parse(event, null)) {
+            case WindowsDnsAuditParser.Change c -> new Events(line, List.of(new Routed(Topics.DNS.name(), c.fqdn(),
+                    Envelope.of(SOURCE, c.at(), c.change().server(), c.change()))), null);
+            case WindowsDnsAuditParser.Ignored i -> new Events(line, List.of(), "windows_dns_audit ignored: " + i.reason());
+            case WindowsDnsAuditParser.Skipped s -> new Skipped(line, "windows_dns_audit: " + s.reason());
+        };
     }
 
     private Outcome restore(final int line, final JsonNode node) {
