@@ -65,6 +65,9 @@ public final class Topics {
     /** Alert documents, every version (key: alert.id). */
     public static final Topic<String, Alert> ALERTS = new Topic<>(
             "restoreguard.alerts", "alert id", KEY, new JsonSerde<>(Alert.class), 6, "delete", YEAR, Map.of());
+    /** Every delivery attempt of an alert to a channel, as JSON (key: alert.id); written by the alert sink. */
+    public static final Topic<String, String> ALERT_DELIVERIES = new Topic<>(
+            "restoreguard.alerts.deliveries", "alert id", KEY, Serdes.String(), 3, "delete", MONTH, Map.of());
     /** Records no stage could read or process, with {@code dlq.*} headers naming the reason. */
     public static final Topic<byte[], byte[]> DLQ = new Topic<>(
             "restoreguard.dlq", "original key", Serdes.ByteArray(), Serdes.ByteArray(), 3, "delete", YEAR, Map.of());
@@ -80,6 +83,6 @@ public final class Topics {
     /** Every topic of the catalog, in creation order. */
     public static List<Topic<?, ?>> all() {
         return List.of(RAW_VEEAM, RAW_WINDOWS_DNS, RAW_SERVICENOW, HOSTS, DNS, RESTORES, APPROVALS,
-                INVENTORY, AUDIT, ENGINE_REFERENCE, ALERTS, DLQ);
+                INVENTORY, AUDIT, ENGINE_REFERENCE, ALERTS, ALERT_DELIVERIES, DLQ);
     }
 }
