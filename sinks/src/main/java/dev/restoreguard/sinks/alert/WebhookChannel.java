@@ -1,0 +1,56 @@
+package dev.restoreguard.sinks.alert;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restoreguard.events.Json;
+import dev.restoreguard.events.alert.Alert;
+import dev.restoreguard.sinks.alert.config.WebhookConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A generic webhook signed per Standard Webhooks. The body is
+ * {@code {"type": "restoreguard.alert.open|retracted", "timestamp": ..., "data": {"alert": <alert document>, "message": {...}}}};
+ * {@code webhook-id} is the alert version's stable id, so a receiver that de-duplicates on it
+ * ignores our retries; {@code webhook-timestamp} is the attempt's time (receivers reject old ones).
+ */
+public final class WebhookChannel implements AlertChannel {
+
+    private final WebhookConfig config;
+    private final byte[] key;
+    private final HttpSender http;
+    private final Clock clock;
+
+    public WebhookChannel(final WebhookConfig config, final Clock clock) {
+        this.config = config;
+        this.key = WebhookConfig.secretKey(config.secret());
+        this.http = new HttpSender(Duration.ofMillis(config.timeoutMs()));
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public String type() {
+        return config.type();
+    }
+
+    @Override
+    public String send(final Alert alert, final AlertMessage message, final String messageId) throws Exception {
+        final ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("type", "restoreguard.alert." + alert.alert().status());
+        body.put("timestamp", clock.instant().toString());
+        final ObjectNode data = body.putObject("data");
+        data.set("alert", Json.MAPPER.valueToTree(alert));
+        data.set("message", Json.MAPPER.valueToTree(message));
+        final String json = Json.MAPPER.writeValueAsString(body);
+        final long timestamp = clock.instant().getEpochSecond();
+        return http.postJson(config.url(), Map.of(
+                "webhook-id", messageId,
+                "webhook-timestamp", Long.toString(timestamp),
+                "webhook-signature", StandardWebhooks.sign(key, messageId, timestamp, json)), json);
+    }
+}
