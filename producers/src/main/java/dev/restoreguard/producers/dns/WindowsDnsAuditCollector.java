@@ -1,0 +1,331 @@
+package dev.restoreguard.producers.dns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.restoreguard.events.Envelope;
+import dev.restoreguard.events.Json;
+import dev.restoreguard.events.Topics;
+import dev.restoreguard.producers.config.CollectorConfig;
+import dev.restoreguard.producers.runtime.Collector;
+import dev.restoreguard.producers.runtime.EventSink;
+import dev.restoreguard.producers.runtime.Metrics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collects {@code Microsoft-Windows-DNSServer/Audit} events as Winlogbeat ships them: follows
+ * JSON-lines files (Winlogbeat's file output) and/or accepts {@code POST}ed JSON lines (or a JSON
+ * array) on an HTTP endpoint, maps each event through {@link WindowsDnsAuditParser} and publishes
+ * the record changes.
+ *
+ * <p>Topic written: {@code restoreguard.dns.records}, key the record's FQDN, value an
+ * {@link Envelope} of kind {@code dns_record} (source {@code windows-dns}, observer the DNS server,
+ * event time the event's {@code @timestamp}, so a re-read event keeps its id).
+ *
+ * <p>Files are read from the last position published, kept in {@code <state_dir>/windows-dns/};
+ * a file that shrank or was replaced is read again from its start. Lines over 1 MiB, other event
+ * ids and malformed events are counted on {@code restoreguard_collector_input_skipped_total} with
+ * their reason and never stop the collector. When the spool refuses an event the position stays
+ * before it (file) or the request gets 503 (HTTP), so nothing is skipped.
+ */
+public final class WindowsDnsAuditCollector implements Collector {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(WindowsDnsAuditCollector.class);
+    /** The collector kind and event source. */
+    public static final String KIND = "windows-dns";
+    static final int MAX_LINE = 1024 * 1024;
+    private static final int MAX_BODY = 16 * 1024 * 1024;
+
+    private final List<Path> files;
+    private final CollectorConfig.Http http;
+    private final String defaultServer;
+    private final Path stateDir;
+    private final Metrics metrics;
+    private final WindowsDnsAuditParser parser = new WindowsDnsAuditParser();
+    private final Map<Path, Long> offsets = new HashMap<>();
+    /** File identity (inode) per file, to notice a rotated file that happens to be as long. */
+    private final Map<Path, String> keys = new HashMap<>();
+    private ScheduledExecutorService worker;
+    private HttpServer server;
+    private EventSink sink;
+    private volatile boolean ready;
+
+    public WindowsDnsAuditCollector(final List<Path> files, final CollectorConfig.Http http, final String defaultServer,
+                                    final Path stateDir, final Metrics metrics) {
+        this.files = List.copyOf(files);
+        this.http = http;
+        this.defaultServer = defaultServer;
+        this.stateDir = stateDir.resolve(KIND);
+        this.metrics = metrics;
+        metrics.counter("restoreguard_windows_dns_changes_total", "Windows DNS record changes published");
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public void start(final EventSink eventSink) throws Exception {
+        this.sink = eventSink;
+        Files.createDirectories(stateDir);
+        for (Path f : files) {
+            offsets.put(f, loadOffset(f));
+        }
+        worker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("windows-dns").daemon().unstarted(r));
+        worker.submit(this::followAll).get();
+        worker.scheduleWithFixedDelay(this::followAll, 1, 1, TimeUnit.SECONDS);
+        if (http != null) {
+            server = HttpServer.create(new InetSocketAddress(http.bind(), http.port()), 16);
+            server.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("windows-dns-http").daemon().unstarted(r)));
+            server.createContext("/", this::handle);
+            server.start();
+            LOGGER.atInfo().addKeyValue("address", server.getAddress()).log("Windows DNS audit endpoint up");
+        }
+        ready = true;
+    }
+
+    /** Reads what was appended to every file now and waits (tests). */
+    public void followNow() throws Exception {
+        worker.submit(this::followAll).get();
+    }
+
+    /** The HTTP endpoint's port, or -1 without one. */
+    public int httpPort() {
+        return server == null ? -1 : server.getAddress().getPort();
+    }
+
+    private void followAll() {
+        for (Path f : files) {
+            try {
+                follow(f);
+            } catch (IOException | RuntimeException e) {
+                metrics.increment(Metrics.ERRORS);
+                LOGGER.atWarn().addKeyValue("file", f).addKeyValue("error", e.toString()).log("Cannot follow the file; retrying");
+            }
+        }
+    }
+
+    private void follow(final Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        final String key = fileKey(file);
+        long offset = offsets.getOrDefault(file, 0L);
+        final String known = keys.get(file);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            final long length = raf.length();
+            if (offset > length || (known != null && !known.equals(key))) {
+                LOGGER.atInfo().addKeyValue("file", file).log("File shrank or was replaced; reading it from the start");
+                offset = 0;
+            }
+            keys.put(file, key);
+            raf.seek(offset);
+            final byte[] buffer = new byte[64 * 1024];
+            final ByteArrayOutputStream line = new ByteArrayOutputStream();
+            boolean tooLong = false;
+            long lineStart = offset;
+            long pos = offset;
+            int n;
+            outer:
+            while ((n = raf.read(buffer)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    final byte b = buffer[i];
+                    pos++;
+                    if (b == '\n') {
+                        if (tooLong) {
+                            metrics.skipped("windows-dns-line-too-long");
+                            LOGGER.atWarn().addKeyValue("file", file).addKeyValue("offset", lineStart)
+                                    .log("Line over 1 MiB skipped");
+                        } else if (!handleLine(line.toString(StandardCharsets.UTF_8))) {
+                            break outer; // refused: stay before this line
+                        }
+                        line.reset();
+                        tooLong = false;
+                        lineStart = pos;
+                    } else if (!tooLong) {
+                        if (line.size() >= MAX_LINE) {
+                            tooLong = true;
+                            line.reset();
+                        } else {
+                            line.write(b);
+                        }
+                    }
+                }
+            }
+            if (lineStart != offsets.getOrDefault(file, -1L)) {
+                offsets.put(file, lineStart);
+                saveOffset(file, lineStart);
+            }
+        }
+    }
+
+    /** Handles one line; false when the spool refused its event. */
+    private boolean handleLine(final String text) {
+        final String trimmed = text.strip();
+        if (trimmed.isEmpty()) {
+            return true;
+        }
+        return handle(parser.parse(trimmed, defaultServer));
+    }
+
+    private boolean handle(final WindowsDnsAuditParser.Result result) {
+        return switch (result) {
+            case WindowsDnsAuditParser.Change c -> {
+                final boolean ok = sink.publish(Topics.DNS, c.fqdn(), Envelope.of(KIND, c.at(), c.change().server(), c.change()));
+                if (ok) {
+                    metrics.increment("restoreguard_windows_dns_changes_total");
+                }
+                yield ok;
+            }
+            case WindowsDnsAuditParser.Ignored i -> {
+                metrics.skipped("windows-dns-event-ignored");
+                yield true;
+            }
+            case WindowsDnsAuditParser.Skipped s -> {
+                metrics.skipped("windows-dns-malformed");
+                LOGGER.atWarn().addKeyValue("reason", s.reason()).log("Windows DNS audit event skipped");
+                yield true;
+            }
+        };
+    }
+
+    private void handle(final HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!"POST".equals(ex.getRequestMethod())) {
+                respond(ex, 405, "{\"error\":\"POST JSON lines or a JSON array of Winlogbeat events\"}");
+                return;
+            }
+            final byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readNBytes(MAX_BODY + 1);
+            }
+            if (body.length > MAX_BODY) {
+                metrics.skipped("windows-dns-body-too-large");
+                respond(ex, 413, "{\"error\":\"body over 16 MiB\"}");
+                return;
+            }
+            final List<WindowsDnsAuditParser.Result> results = new ArrayList<>();
+            final String text = new String(body, StandardCharsets.UTF_8).strip();
+            if (text.startsWith("[")) {
+                final JsonNode array;
+                try {
+                    array = Json.MAPPER.readTree(text);
+                } catch (IOException e) {
+                    metrics.skipped("windows-dns-malformed");
+                    respond(ex, 400, "{\"error\":\"not a JSON array\"}");
+                    return;
+                }
+                array.forEach(node -> results.add(parser.parse(node, defaultServer)));
+            } else {
+                for (String line : text.split("\n")) {
+                    if (!line.isBlank()) {
+                        results.add(parser.parse(line.strip(), defaultServer));
+                    }
+                }
+            }
+            int accepted = 0;
+            int ignored = 0;
+            int skipped = 0;
+            boolean refused = false;
+            for (WindowsDnsAuditParser.Result r : results) {
+                if (r instanceof WindowsDnsAuditParser.Change) {
+                    if (!handle(r)) {
+                        refused = true;
+                        break;
+                    }
+                    accepted++;
+                } else {
+                    handle(r);
+                    if (r instanceof WindowsDnsAuditParser.Ignored) {
+                        ignored++;
+                    } else {
+                        skipped++;
+                    }
+                }
+            }
+            final String counts = "\"accepted\":" + accepted + ",\"ignored\":" + ignored + ",\"skipped\":" + skipped;
+            // 503 makes the shipper retry the batch; events already spooled keep their ids, so the retry is harmless.
+            respond(ex, refused ? 503 : 200, refused ? "{\"error\":\"spool full\"," + counts + "}" : "{" + counts + "}");
+        }
+    }
+
+    private static void respond(final HttpExchange ex, final int code, final String body) throws IOException {
+        final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String fileKey(final Path file) throws IOException {
+        final Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        return key == null ? "" : key.toString();
+    }
+
+    private Path offsetFile(final Path file) {
+        final String name = file.toAbsolutePath().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        return stateDir.resolve((name.length() > 150 ? name.substring(name.length() - 150) : name) + ".offset");
+    }
+
+    private long loadOffset(final Path file) throws IOException {
+        final Path f = offsetFile(file);
+        if (!Files.exists(f)) {
+            return 0;
+        }
+        final String[] parts = Files.readString(f).trim().split(" ", 2);
+        if (parts.length == 2) {
+            keys.put(file, parts[1]);
+        }
+        return Long.parseLong(parts[0]);
+    }
+
+    private void saveOffset(final Path file, final long offset) throws IOException {
+        final Path f = offsetFile(file);
+        final Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+        Files.writeString(tmp, offset + " " + keys.getOrDefault(file, ""));
+        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public boolean ready() {
+        return ready;
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        if (server != null) {
+            server.stop(0);
+            ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        }
+        if (worker != null) {
+            worker.shutdownNow();
+            try {
+                worker.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
