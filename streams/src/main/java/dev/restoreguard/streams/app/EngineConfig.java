@@ -22,10 +22,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param journalPoll        how often tasks look for reference changes when no record arrives
  * @param httpPort           port of the engine's HTTP endpoint (check-restore, health, metrics); 0 = off
  * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
+ * @param inMemoryState      keep key-value state in memory instead of RocksDB (replay and benchmarks:
+ *                           the test driver commits after every record, which flushes RocksDB each time)
  */
 public record EngineConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
                            Duration allowedLateness, Duration historyRetention, Duration sessionRetention,
-                           Duration journalPoll, int httpPort, String processingGuarantee) {
+                           Duration journalPoll, int httpPort, String processingGuarantee, boolean inMemoryState) {
 
     public EngineConfig {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap_servers", "required");
@@ -51,7 +53,7 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         return new EngineConfig("127.0.0.1:9092", "restoreguard-engine",
                 Path.of(System.getProperty("user.home"), ".restoreguard", "engine-state"), 1,
                 Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(2), Duration.ofMillis(500), 8710,
-                StreamsConfig.EXACTLY_ONCE_V2);
+                StreamsConfig.EXACTLY_ONCE_V2, false);
     }
 
     /** The defaults overridden by {@code RESTOREGUARD_ENGINE_*} variables of {@code env}. */
@@ -67,23 +69,29 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
                 duration(env, "RESTOREGUARD_ENGINE_SESSION_RETENTION", d.sessionRetention()),
                 duration(env, "RESTOREGUARD_ENGINE_JOURNAL_POLL", d.journalPoll()),
                 integer(env, "RESTOREGUARD_ENGINE_HTTP_PORT", d.httpPort()),
-                env.getOrDefault("RESTOREGUARD_ENGINE_PROCESSING_GUARANTEE", d.processingGuarantee()));
+                env.getOrDefault("RESTOREGUARD_ENGINE_PROCESSING_GUARANTEE", d.processingGuarantee()), false);
     }
 
     public EngineConfig withBootstrapServers(final String servers) {
         return new EngineConfig(servers, applicationId, stateDir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, journalPoll, httpPort, processingGuarantee);
+                sessionRetention, journalPoll, httpPort, processingGuarantee, inMemoryState);
     }
 
     public EngineConfig withAllowedLateness(final Duration lateness) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, lateness,
                 historyRetention.compareTo(lateness) >= 0 ? historyRetention : lateness, sessionRetention, journalPoll,
-                httpPort, processingGuarantee);
+                httpPort, processingGuarantee, inMemoryState);
     }
 
     public EngineConfig withApplication(final String id, final Path dir, final int port) {
         return new EngineConfig(bootstrapServers, id, dir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, journalPoll, port, processingGuarantee);
+                sessionRetention, journalPoll, port, processingGuarantee, inMemoryState);
+    }
+
+    /** This configuration with key-value state in memory (replay, benchmarks). */
+    public EngineConfig withInMemoryState() {
+        return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
+                historyRetention, sessionRetention, journalPoll, httpPort, processingGuarantee, true);
     }
 
     private static int integer(final Map<String, String> env, final String key, final int fallback) {

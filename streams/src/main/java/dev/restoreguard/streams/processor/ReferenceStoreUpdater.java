@@ -29,8 +29,6 @@ import org.slf4j.LoggerFactory;
 public final class ReferenceStoreUpdater implements Processor<String, Envelope, Void, Void> {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(ReferenceStoreUpdater.class);
-    /** Journal entries kept; a task further behind than this re-judges nothing for the oldest ones. */
-    static final long JOURNAL_CAPACITY = 100_000;
 
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, String> store;
@@ -74,8 +72,10 @@ public final class ReferenceStoreUpdater implements Processor<String, Envelope, 
         }
         store.put(ReferenceKeys.journal(offset),
                 json(new JournalEntry(offset, event.kind(), event.at(), names, event.eventId())));
-        if (offset >= JOURNAL_CAPACITY) {
-            store.delete(ReferenceKeys.journal(offset - JOURNAL_CAPACITY));
+        store.put(ReferenceKeys.JOURNAL_HEAD, Long.toString(offset));
+        // a task further behind than the capacity re-judges nothing for the oldest entries
+        if (offset >= ReferenceKeys.JOURNAL_CAPACITY) {
+            store.delete(ReferenceKeys.journal(offset - ReferenceKeys.JOURNAL_CAPACITY));
         }
     }
 

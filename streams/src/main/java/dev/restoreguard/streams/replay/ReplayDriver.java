@@ -48,7 +48,7 @@ public final class ReplayDriver implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a state directory for replay", e);
         }
-        final EngineConfig config = base.withApplication("restoreguard-replay", stateDir, 0);
+        final EngineConfig config = base.withApplication("restoreguard-replay", stateDir, 0).withInMemoryState();
         this.journalPoll = config.journalPoll();
         final Properties props = config.streamsProperties();
         // one task in one JVM: exactly-once would add nothing but time

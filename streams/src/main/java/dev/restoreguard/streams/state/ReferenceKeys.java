@@ -13,6 +13,7 @@ package dev.restoreguard.streams.state;
  * invdata|OFFSET                 -> envelope JSON of the inventory snapshot (up to tens of MB)
  * dnsrev|DATA|FQDN              -> "" : FQDN has (or had) a record holding DATA (address or CNAME target)
  * jrnl|OFFSET                    -> journal entry JSON
+ * meta|journal-head              -> offset of the newest journal entry (a point read, not a scan)
  * </pre>
  * Times are epoch milliseconds and offsets are zero-padded so that lexical order is time order.
  */
@@ -24,6 +25,9 @@ public final class ReferenceKeys {
     public static final String INVENTORY_DATA = "invdata|";
     public static final String JOURNAL = "jrnl|";
     public static final String DNS_REVERSE = "dnsrev|";
+    public static final String JOURNAL_HEAD = "meta|journal-head";
+    /** Journal entries kept: the entry at offset o is removed when offset o + capacity is written. */
+    public static final long JOURNAL_CAPACITY = 100_000;
 
     private ReferenceKeys() {
     }

@@ -192,10 +192,9 @@ public final class ReferenceView {
         if (head == approvalsCachedAt) {
             return;
         }
-        // offsets are not contiguous (transaction markers), so "nothing missed" means the journal
-        // still starts at or before the first offset we have not seen
-        final List<JournalEntry> changes = approvalsCachedAt < 0 || journalTail() > approvalsCachedAt + 1
-                ? null : journalAfter(approvalsCachedAt);
+        // entries are trimmed by offset distance: within the capacity nothing we need is gone
+        final List<JournalEntry> changes = approvalsCachedAt < 0
+                || head - approvalsCachedAt >= ReferenceKeys.JOURNAL_CAPACITY ? null : journalAfter(approvalsCachedAt);
         if (changes == null) {
             rebuildApprovals(); // first use, or entries we needed were trimmed from the journal
         } else {
@@ -236,18 +235,9 @@ public final class ReferenceView {
 
     /** Offset of the newest journal entry, or -1. */
     public long journalHead() {
-        try (KeyValueIterator<String, String> it = store.reverseRange(ReferenceKeys.JOURNAL,
-                ReferenceKeys.prefixEnd(ReferenceKeys.JOURNAL))) {
-            return it.hasNext() ? Long.parseLong(it.next().key.substring(ReferenceKeys.JOURNAL.length())) : -1;
-        }
-    }
-
-    /** Offset of the oldest journal entry kept, or -1. */
-    public long journalTail() {
-        try (KeyValueIterator<String, String> it = store.range(ReferenceKeys.JOURNAL,
-                ReferenceKeys.prefixEnd(ReferenceKeys.JOURNAL))) {
-            return it.hasNext() ? Long.parseLong(it.next().key.substring(ReferenceKeys.JOURNAL.length())) : -1;
-        }
+        // a point read: range scans over the in-memory store copy their key range
+        final String head = store.get(ReferenceKeys.JOURNAL_HEAD);
+        return head == null ? -1 : Long.parseLong(head);
     }
 
     /** Normalized names and addresses that some approval names as a target. */
@@ -259,6 +249,9 @@ public final class ReferenceView {
     /** Journal entries with an offset greater than {@code offset}, in order. */
     public List<JournalEntry> journalAfter(final long offset) {
         final List<JournalEntry> entries = new ArrayList<>();
+        if (journalHead() <= offset) {
+            return entries;
+        }
         try (KeyValueIterator<String, String> it = store.range(ReferenceKeys.journal(offset + 1),
                 ReferenceKeys.prefixEnd(ReferenceKeys.JOURNAL))) {
             while (it.hasNext()) {

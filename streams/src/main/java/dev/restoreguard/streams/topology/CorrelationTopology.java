@@ -22,6 +22,8 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import java.util.function.Function;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -60,11 +62,13 @@ public final class CorrelationTopology {
         builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
                 Stores.persistentVersionedKeyValueStore(StoreNames.HOSTS, config.historyRetention()),
                 Serdes.String(), new JsonSerde<>(HostsState.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SESSIONS),
+        final Function<String, KeyValueBytesStoreSupplier> kv = config.inMemoryState()
+                ? Stores::inMemoryKeyValueStore : Stores::persistentKeyValueStore;
+        builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(StoreNames.SESSIONS),
                 Serdes.String(), new JsonSerde<>(RestoreSession.class)));
-        addJudgmentStores(builder, StoreNames.OBSERVER_JUDGMENTS, StoreNames.OBSERVER_JUDGMENTS_BY_TIME,
+        addJudgmentStores(builder, kv, StoreNames.OBSERVER_JUDGMENTS, StoreNames.OBSERVER_JUDGMENTS_BY_TIME,
                 StoreNames.OBSERVER_ALERTS, StoreNames.OBSERVER_META);
-        addJudgmentStores(builder, StoreNames.DNS_JUDGMENTS, StoreNames.DNS_JUDGMENTS_BY_TIME,
+        addJudgmentStores(builder, kv, StoreNames.DNS_JUDGMENTS, StoreNames.DNS_JUDGMENTS_BY_TIME,
                 StoreNames.DNS_ALERTS, StoreNames.DNS_META);
 
         final KStream<String, Envelope> hosts = source(builder, Topics.HOSTS, "hosts-source");
@@ -106,15 +110,14 @@ public final class CorrelationTopology {
         return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name));
     }
 
-    private static void addJudgmentStores(final StreamsBuilder builder, final String judgments, final String byTime,
-                                          final String alertState, final String meta) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(judgments), Serdes.String(),
+    private static void addJudgmentStores(final StreamsBuilder builder,
+                                          final Function<String, KeyValueBytesStoreSupplier> kv, final String judgments,
+                                          final String byTime, final String alertState, final String meta) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(judgments), Serdes.String(),
                 new JsonSerde<>(Judgment.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(byTime), Serdes.String(),
-                Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(alertState), Serdes.String(),
+        builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(byTime), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(alertState), Serdes.String(),
                 new JsonSerde<>(AlertState.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(meta), Serdes.String(),
-                Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(meta), Serdes.String(), Serdes.Long()));
     }
 }
