@@ -8,6 +8,7 @@ import dev.restoreguard.producers.hosts.HostsFileParser;
 import dev.restoreguard.producers.hosts.HostsSnapshotter;
 import dev.restoreguard.producers.hosts.ParsedHostsFile;
 import dev.restoreguard.producers.runtime.Metrics;
+import dev.restoreguard.producers.runtime.Spool;
 import dev.restoreguard.producers.testing.ListSink;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -49,6 +50,49 @@ public final class CollectorBenchmark {
         }
         final PrintStream out = System.out;
         final String observer = "vbr01.corp.example";
+        final double[] parse = parseAndDiff(out, observer);
+        final double parseDiffMs = parse[0];
+        final double snapshotMs = parse[1];
+        final double[] spool = spoolAppends(out);
+
+        // Idle collector: one watched file, nothing changes.
+        final Path dir = Files.createTempDirectory("rg-bench");
+        final Path hosts = Files.write(dir.resolve("hosts"), "127.0.0.1 localhost\n10.20.1.15 sql-dev-01\n".getBytes(StandardCharsets.UTF_8));
+        final ListSink sink = new ListSink();
+        final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        double idleCpuPercent;
+        long heapAfterGc;
+        try (HostsFileCollector collector = new HostsFileCollector(observer, List.of(hosts), Duration.ofSeconds(30),
+                Duration.ofMillis(500), 64L * 1024 * 1024, dir.resolve("state"), null, new Metrics(), Clock.systemUTC())) {
+            collector.start(sink);
+            System.gc();
+            final long cpu0 = os.getProcessCpuTime();
+            final long wall0 = System.nanoTime();
+            Thread.sleep(Duration.ofSeconds(idleSeconds));
+            final long cpu1 = os.getProcessCpuTime();
+            final long wall1 = System.nanoTime();
+            idleCpuPercent = 100.0 * (cpu1 - cpu0) / (wall1 - wall0);
+            System.gc();
+            heapAfterGc = memory.getHeapMemoryUsage().getUsed();
+        }
+        out.printf("idle hosts-file collector: %.2f%% of one core over %d s (whole JVM), heap after GC %.1f MiB%n",
+                idleCpuPercent, idleSeconds, heapAfterGc / 1024.0 / 1024.0);
+
+        if (append != null) {
+            final String row = String.format("| %s | %d | %s | %.1f ms | %.1f ms | %.0f / %.0f us | %.2f %% (%d s) | %.1f MiB |%n",
+                    java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.version"), parseDiffMs, snapshotMs, spool[0], spool[1], idleCpuPercent,
+                    idleSeconds, heapAfterGc / 1024.0 / 1024.0);
+            Files.writeString(append, row, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            out.println("appended to " + append);
+        }
+    }
+
+    /** Median parse+diff and snapshot times in ms; its data is garbage afterwards (idle heap is measured later). */
+    private static double[] parseAndDiff(final PrintStream out, final String observer) {
         final byte[] before = hostsFile(100_000, -1);
         final byte[] after = hostsFile(100_000, 50_000); // one entry changed in the middle
         final HostsFileParser parser = new HostsFileParser();
@@ -80,40 +124,30 @@ public final class CollectorBenchmark {
                 before.length, parseDiffMs, runs, diff.changed().size());
         out.printf("hosts snapshot of a changed 100,000-line file (parse, diff, payload, event id): median %.1f ms%n", snapshotMs);
 
-        // Idle collector: one watched file, nothing changes.
-        final Path dir = Files.createTempDirectory("rg-bench");
-        final Path hosts = Files.write(dir.resolve("hosts"), "127.0.0.1 localhost\n10.20.1.15 sql-dev-01\n".getBytes(StandardCharsets.UTF_8));
-        final ListSink sink = new ListSink();
-        final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        final com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        double idleCpuPercent;
-        long heapAfterGc;
-        try (HostsFileCollector collector = new HostsFileCollector(observer, List.of(hosts), Duration.ofSeconds(30),
-                Duration.ofMillis(500), 64L * 1024 * 1024, dir.resolve("state"), null, new Metrics(), Clock.systemUTC())) {
-            collector.start(sink);
-            System.gc();
-            final long cpu0 = os.getProcessCpuTime();
-            final long wall0 = System.nanoTime();
-            Thread.sleep(Duration.ofSeconds(idleSeconds));
-            final long cpu1 = os.getProcessCpuTime();
-            final long wall1 = System.nanoTime();
-            idleCpuPercent = 100.0 * (cpu1 - cpu0) / (wall1 - wall0);
-            System.gc();
-            heapAfterGc = memory.getHeapMemoryUsage().getUsed();
-        }
-        out.printf("idle hosts-file collector: %.2f%% of one core over %d s (whole JVM), heap after GC %.1f MiB%n",
-                idleCpuPercent, idleSeconds, heapAfterGc / 1024.0 / 1024.0);
+        return new double[] {parseDiffMs, snapshotMs};
+    }
 
-        if (append != null) {
-            final String row = String.format("| %s | %d | %s | %.1f ms | %.1f ms | %.2f %% (%d s) | %.1f MiB |%n",
-                    java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("java.version"), parseDiffMs, snapshotMs, idleCpuPercent, idleSeconds,
-                    heapAfterGc / 1024.0 / 1024.0);
-            Files.writeString(append, row, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND);
-            out.println("appended to " + append);
+    /** Median microseconds per spool append with fsync always and interval. */
+    private static double[] spoolAppends(final PrintStream out) throws Exception {
+        final double[] result = new double[2];
+        final byte[] value = new byte[700]; // about a DNS change or heartbeat envelope
+        int k = 0;
+        for (Spool.FsyncPolicy policy : Spool.FsyncPolicy.values()) {
+            final Path dir = Files.createTempDirectory("rg-spool-bench");
+            try (Spool spool = Spool.open(dir, 1L << 30, 8L << 20, policy, Duration.ofSeconds(1))) {
+                final int n = 2000;
+                final long[] t = new long[n];
+                for (int i = 0; i < n; i++) {
+                    final long t0 = System.nanoTime();
+                    spool.append("restoreguard.audit", "k", i, "id-" + i, value);
+                    t[i] = System.nanoTime() - t0;
+                }
+                result[k++] = median(t) / 1e3;
+            }
         }
+        out.printf("spool append of a 700-byte event: median %.1f us with fsync always, %.1f us with fsync interval%n",
+                result[0], result[1]);
+        return result;
     }
 
     /** A Windows-style hosts file of {@code lines} entries; entry {@code changed} points elsewhere. */
