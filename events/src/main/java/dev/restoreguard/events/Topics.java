@@ -54,14 +54,15 @@ public final class Topics {
     public static final Topic<String, Envelope> AUDIT = new Topic<>(
             "restoreguard.audit", "host", KEY, EVENTS, 3, "delete", YEAR, Map.of());
     /**
-     * The correlation engine's own ordered log of reference changes (DNS, approvals, inventory),
-     * the source of its global store. One partition: one total order of changes. Compacted per
-     * entity, but never before the engine's history retention, so "as of" lookups keep their history.
+     * The correlation engine's broadcast of reference changes (DNS, approvals, inventory): every
+     * change is written to every partition, so each observer task holds the whole reference
+     * history and reads it in event-time order with its hosts snapshots and restores (Kafka
+     * Streams aligns a task's input partitions by timestamp). Co-partitioned with the observer
+     * topics. A new engine rebuilds it from the source topics.
      */
     public static final Topic<String, Envelope> ENGINE_REFERENCE = new Topic<>(
-            "restoreguard.engine.reference", "kind|entity", KEY, EVENTS, 1, "compact", null,
-            Map.of("max.message.bytes", Integer.toString(32 * 1024 * 1024),
-                    "min.compaction.lag.ms", Long.toString(Duration.ofDays(30).toMillis())));
+            "restoreguard.engine.reference", "kind|entity (every partition)", KEY, EVENTS, 6, "delete",
+            Duration.ofDays(30), Map.of("max.message.bytes", Integer.toString(32 * 1024 * 1024)));
     /** Alert documents, every version (key: alert.id). */
     public static final Topic<String, Alert> ALERTS = new Topic<>(
             "restoreguard.alerts", "alert id", KEY, new JsonSerde<>(Alert.class), 6, "delete", YEAR, Map.of());

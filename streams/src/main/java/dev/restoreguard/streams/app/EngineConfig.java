@@ -19,7 +19,6 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param allowedLateness    how late a record may arrive and still revise earlier verdicts (contract §3)
  * @param historyRetention   how far back hosts-file history is kept for "as of" lookups
  * @param sessionRetention   how long a restore session is kept for records that arrive after its start
- * @param journalPoll        how often tasks look for reference changes when no record arrives
  * @param httpPort           port of the engine's HTTP endpoint (check-restore, health, metrics); 0 = off
  * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
  * @param inMemoryState      keep key-value state in memory instead of RocksDB (replay and benchmarks:
@@ -27,7 +26,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record EngineConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
                            Duration allowedLateness, Duration historyRetention, Duration sessionRetention,
-                           Duration journalPoll, int httpPort, String processingGuarantee, boolean inMemoryState) {
+                           int httpPort, String processingGuarantee, boolean inMemoryState) {
 
     public EngineConfig {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap_servers", "required");
@@ -35,7 +34,6 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         require(!allowedLateness.isNegative(), "allowed_lateness", "must not be negative");
         require(historyRetention.compareTo(allowedLateness) >= 0, "history_retention",
                 "must be at least allowed_lateness (" + allowedLateness + ")");
-        require(!journalPoll.isZero() && !journalPoll.isNegative(), "journal_poll", "must be positive");
         require(httpPort >= 0 && httpPort <= 65535, "http_port", "must be 0..65535, was " + httpPort);
         require(StreamsConfig.EXACTLY_ONCE_V2.equals(processingGuarantee)
                 || StreamsConfig.AT_LEAST_ONCE.equals(processingGuarantee), "processing_guarantee",
@@ -52,7 +50,7 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
     public static EngineConfig defaults() {
         return new EngineConfig("127.0.0.1:9092", "restoreguard-engine",
                 Path.of(System.getProperty("user.home"), ".restoreguard", "engine-state"), 1,
-                Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(2), Duration.ofMillis(500), 8710,
+                Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(2), 8710,
                 StreamsConfig.EXACTLY_ONCE_V2, false);
     }
 
@@ -67,31 +65,30 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
                 duration(env, "RESTOREGUARD_ENGINE_ALLOWED_LATENESS", d.allowedLateness()),
                 duration(env, "RESTOREGUARD_ENGINE_HISTORY_RETENTION", d.historyRetention()),
                 duration(env, "RESTOREGUARD_ENGINE_SESSION_RETENTION", d.sessionRetention()),
-                duration(env, "RESTOREGUARD_ENGINE_JOURNAL_POLL", d.journalPoll()),
                 integer(env, "RESTOREGUARD_ENGINE_HTTP_PORT", d.httpPort()),
                 env.getOrDefault("RESTOREGUARD_ENGINE_PROCESSING_GUARANTEE", d.processingGuarantee()), false);
     }
 
     public EngineConfig withBootstrapServers(final String servers) {
         return new EngineConfig(servers, applicationId, stateDir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, journalPoll, httpPort, processingGuarantee, inMemoryState);
+                sessionRetention, httpPort, processingGuarantee, inMemoryState);
     }
 
     public EngineConfig withAllowedLateness(final Duration lateness) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, lateness,
-                historyRetention.compareTo(lateness) >= 0 ? historyRetention : lateness, sessionRetention, journalPoll,
+                historyRetention.compareTo(lateness) >= 0 ? historyRetention : lateness, sessionRetention,
                 httpPort, processingGuarantee, inMemoryState);
     }
 
     public EngineConfig withApplication(final String id, final Path dir, final int port) {
         return new EngineConfig(bootstrapServers, id, dir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, journalPoll, port, processingGuarantee, inMemoryState);
+                sessionRetention, port, processingGuarantee, inMemoryState);
     }
 
     /** This configuration with key-value state in memory (replay, benchmarks). */
     public EngineConfig withInMemoryState() {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
-                historyRetention, sessionRetention, journalPoll, httpPort, processingGuarantee, true);
+                historyRetention, sessionRetention, httpPort, processingGuarantee, true);
     }
 
     private static int integer(final Map<String, String> env, final String key, final int fallback) {

@@ -44,13 +44,19 @@ final class KafkaStreamsView implements EngineView {
 
     @Override
     public ReadOnlyKeyValueStore<String, String> referenceStore() {
-        try {
-            return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.REFERENCE,
-                    QueryableStoreTypes.<String, String>keyValueStore()));
-        } catch (InvalidStateStoreException | IllegalStateException e) {
-            throw new EngineUnavailableException("the reference store cannot be queried while the engine is "
-                    + streams.state() + ": " + e.getMessage(), e);
+        // every task holds the whole reference history: any one local partition answers (the
+        // all-partitions view would return each key once per task)
+        RuntimeException last = null;
+        for (int partition = 0; partition < dev.restoreguard.events.Topics.ENGINE_REFERENCE.partitions(); partition++) {
+            try {
+                return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.REFERENCE,
+                        QueryableStoreTypes.<String, String>keyValueStore()).withPartition(partition));
+            } catch (InvalidStateStoreException | IllegalStateException e) {
+                last = e;
+            }
         }
+        throw new EngineUnavailableException("the reference store cannot be queried while the engine is "
+                + streams.state() + ": " + (last == null ? "no local partition" : last.getMessage()), last);
     }
 
     /**

@@ -5,14 +5,13 @@ import java.time.Instant;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * A processor's stream time (the greatest event time it has seen, malformed records excluded)
- * and its position in the reference journal, kept in a changelogged store so both survive a
- * restart. Decides whether a record may still revise earlier verdicts.
+ * A task's stream time (the greatest event time it has seen, malformed records excluded), kept
+ * in a changelogged store so it survives a restart. Decides whether a record may still revise
+ * earlier verdicts.
  */
 final class EngineClock {
 
     private static final String STREAM_TIME = "stream-time";
-    private static final String JOURNAL = "journal-position";
 
     private final KeyValueStore<String, Long> meta;
     private final Duration allowedLateness;
@@ -44,15 +43,6 @@ final class EngineClock {
         if (t == null || at.toEpochMilli() > t) {
             meta.put(STREAM_TIME, at.toEpochMilli());
         }
-    }
-
-    long journalPosition() {
-        final Long p = meta.get(JOURNAL);
-        return p == null ? -1 : p;
-    }
-
-    void journalPosition(final long offset) {
-        meta.put(JOURNAL, offset);
     }
 
     Duration allowedLateness() {

@@ -3,11 +3,13 @@ package dev.restoreguard.streams.processor;
 import dev.restoreguard.events.Envelope;
 import dev.restoreguard.events.alert.Alert;
 import dev.restoreguard.events.alert.Severity;
+import dev.restoreguard.events.dns.DnsRecordChange;
 import dev.restoreguard.events.hosts.HostsSnapshot;
 import dev.restoreguard.events.net.Names;
 import dev.restoreguard.events.restore.RestoreEvent;
 import dev.restoreguard.streams.resolve.Resolver;
 import dev.restoreguard.streams.resolve.TargetVerdict;
+import dev.restoreguard.streams.rules.DnsRecordCrossesEnvironment;
 import dev.restoreguard.streams.rules.Finding;
 import dev.restoreguard.streams.rules.HostsOverrideCrossesEnvironment;
 import dev.restoreguard.streams.rules.RestoreIntoProductionUnapproved;
@@ -16,7 +18,6 @@ import dev.restoreguard.streams.rules.RestoreRule;
 import dev.restoreguard.streams.rules.RestoreTargetEnvironmentUnknown;
 import dev.restoreguard.streams.rules.RestoreTargetMismatch;
 import dev.restoreguard.streams.state.HostsState;
-import dev.restoreguard.streams.state.JournalEntry;
 import dev.restoreguard.streams.state.ReferenceView;
 import dev.restoreguard.streams.topology.StoreNames;
 import java.time.Duration;
@@ -34,23 +35,25 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Correlates everything that happens on one observer (a backup server): its hosts-file snapshots
- * and its restore sessions. Judges RG-001, RG-002, RG-005 and RG-006 for every restore session
- * (one rule class each), RG-003 for every hosts snapshot, as of the judged record's event time,
- * against the observer's hosts file (versioned store {@value StoreNames#HOSTS}) and the global
- * reference store (DNS, approvals, inventory). Re-judges recent verdicts when a late record
- * lands, locally or in the reference journal.
+ * Correlates everything that happens on the observers (backup servers) of one partition: their
+ * hosts-file snapshots and restore sessions, against the whole reference history (DNS,
+ * approvals, inventory), which every task receives through the broadcast reference topic. Judges
+ * RG-001, RG-002, RG-005 and RG-006 for every restore session (one rule class each) and RG-003 for
+ * every hosts snapshot, as of the judged record's event time, against the observer's hosts file
+ * (versioned store {@value StoreNames#HOSTS}) and the task's reference store
+ * ({@value StoreNames#REFERENCE}); the task of partition 0 also judges RG-004 for every DNS change
+ * (every task holds the same reference history; one of them speaks). A record within the allowed
+ * lateness re-judges the recent verdicts it affects.
  *
- * <p>Reads {@code restoreguard.hosts.snapshots} and {@code restoreguard.restores} (key: observer,
- * value: {@link Envelope}); writes {@link Alert}s keyed by {@code alert.id} to
- * {@code restoreguard.alerts}.
+ * <p>Reads {@code restoreguard.hosts.snapshots}, {@code restoreguard.restores} (key: observer) and
+ * {@code restoreguard.engine.reference} (every change on every partition), values {@link Envelope};
+ * writes {@link Alert}s keyed by {@code alert.id} to {@code restoreguard.alerts}.
  */
 public final class ObserverCorrelationProcessor implements Processor<String, Envelope, String, Alert> {
 
@@ -60,7 +63,6 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
 
     private final Duration allowedLateness;
     private final Duration sessionRetention;
-    private final Duration journalPoll;
     private final List<RestoreRule> restoreRules = List.of(new RestoreIntoProductionUnapproved(),
             new RestoreTargetMismatch(), new RestoreOutsideChangeWindow(), new RestoreTargetEnvironmentUnknown());
 
@@ -72,12 +74,13 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
     private ReferenceView reference;
     private Resolver resolver;
     private HostsOverrideCrossesEnvironment hostsRule;
+    private final DnsRecordCrossesEnvironment dnsRule = new DnsRecordCrossesEnvironment();
+    private ReferenceRecorder recorder;
+    private boolean judgesDns;
 
-    public ObserverCorrelationProcessor(final Duration allowedLateness, final Duration sessionRetention,
-                                        final Duration journalPoll) {
+    public ObserverCorrelationProcessor(final Duration allowedLateness, final Duration sessionRetention) {
         this.allowedLateness = allowedLateness;
         this.sessionRetention = sessionRetention;
-        this.journalPoll = journalPoll;
     }
 
     @Override
@@ -89,19 +92,17 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
                 context.getStateStore(StoreNames.OBSERVER_JUDGMENTS_BY_TIME),
                 context.getStateStore(StoreNames.OBSERVER_ALERTS), this::publish);
         this.clock = new EngineClock(context.getStateStore(StoreNames.OBSERVER_META), allowedLateness);
-        final ReadOnlyKeyValueStore<String, String> referenceStore = context.getStateStore(StoreNames.REFERENCE);
+        final KeyValueStore<String, String> referenceStore = context.getStateStore(StoreNames.REFERENCE);
         this.reference = new ReferenceView(referenceStore);
+        this.recorder = new ReferenceRecorder(referenceStore, reference);
         this.resolver = new Resolver(reference);
         this.hostsRule = new HostsOverrideCrossesEnvironment(resolver);
-        // Reference changes (DNS, approvals, inventory) reach this task only through the journal:
-        // poll it even when no observer record arrives, so a late approval still revises verdicts.
-        context.schedule(journalPoll, PunctuationType.WALL_CLOCK_TIME, now -> drainJournal());
+        this.judgesDns = context.taskId().partition() == 0;
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, now -> expire());
     }
 
     @Override
     public void process(final Record<String, Envelope> record) {
-        drainJournal();
         final Envelope event = record.value();
         final boolean revise = clock.mayRevise(event.at());
         if (!revise) {
@@ -113,9 +114,9 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
             onHosts(event, snapshot, revise);
         } else if (event.payload() instanceof RestoreEvent restore) {
             onRestore(event, restore, revise);
-        } else {
+        } else if (!onReference(event, revise)) {
             LOGGER.atWarn().addKeyValue("event_id", event.eventId()).addKeyValue("kind", event.kind())
-                    .log("unexpected event kind on an observer topic, ignored");
+                    .log("unexpected event kind on an engine topic, ignored");
             return;
         }
         clock.observe(event.at());
@@ -258,45 +259,58 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
                     judgeHosts(judgment.observer(), state.value(), judgment.key(), revise);
                 }
             }
+            case Judgment.DNS -> judgeDns(judgment.dnsChange(), judgment.key(), revise);
             default -> LOGGER.atWarn().addKeyValue("judgment", judgment.key()).log("unknown judgment kind");
         }
     }
 
-    /** Applies reference changes (DNS, approvals, inventory) that reached the global store since last time. */
-    private void drainJournal() {
-        final List<JournalEntry> entries = reference.journalAfter(clock.journalPosition());
-        if (entries.isEmpty()) {
-            return;
+    /** Records a reference change and re-judges what it affects; false when it is no reference kind. */
+    private boolean onReference(final Envelope event, final boolean revise) {
+        final long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
+        final Optional<List<String>> affected = recorder.apply(event, offset);
+        if (affected.isEmpty()) {
+            return false;
         }
-        Set<String> approvalTargets = null;
-        for (JournalEntry entry : entries) {
-            if (clock.mayRevise(entry.at())) {
-                for (Judgment j : book.judgmentsFrom(entry.at())) {
-                    if (approvalTargets == null && Judgment.RESTORE.equals(j.kind())) {
-                        approvalTargets = reference.approvalTargets();
-                    }
-                    if (affects(entry, j, approvalTargets)) {
-                        rejudge(j, true);
-                    }
+        if (judgesDns && event.payload() instanceof DnsRecordChange) {
+            judgeDns(event, "dns|" + event.eventId(), revise);
+        }
+        if (revise) {
+            final List<String> names = affected.get();
+            Set<String> approvalTargets = null;
+            for (Judgment j : book.judgmentsFrom(event.at())) {
+                if (approvalTargets == null && Judgment.RESTORE.equals(j.kind())) {
+                    approvalTargets = reference.approvalTargets();
                 }
-            } else {
-                LOGGER.atWarn().addKeyValue("event_id", entry.eventId()).addKeyValue("kind", entry.kind())
-                        .addKeyValue("late_by", clock.lateness(entry.at()))
-                        .log("reference record arrived later than the allowed lateness: revises no earlier verdict");
+                if (!j.key().equals("dns|" + event.eventId()) && affects(event.kind(), names, j, approvalTargets)) {
+                    rejudge(j, true);
+                }
             }
-            clock.observe(entry.at());
-            clock.journalPosition(entry.offset());
         }
+        return true;
     }
 
-    private static boolean affects(final JournalEntry entry, final Judgment judgment, final Set<String> approvalTargets) {
-        if (entry.affectsAll()) {
-            return true;
+    private void judgeDns(final Envelope event, final String key, final boolean revise) {
+        final Optional<Finding> finding = dnsRule.judge(event.eventId(), event.at(), (DnsRecordChange) event.payload(),
+                reference.inventoryAsOf(event.at()));
+        if (finding.isEmpty() && book.get(key) == null) {
+            return; // nothing found and nothing to revise: keep no state
         }
-        if ("approval".equals(entry.kind())) {
+        book.record(new Judgment(key, Judgment.DNS, event.at(), null, List.of(ReferenceRecorder.ALL), null, event),
+                finding.map(List::of).orElse(List.of()), revise);
+    }
+
+    private static boolean affects(final String kind, final List<String> names, final Judgment judgment,
+                                   final Set<String> approvalTargets) {
+        if (names.contains(ReferenceRecorder.ALL)) {
+            return true; // an inventory change: every verdict may move
+        }
+        if (Judgment.DNS.equals(judgment.kind())) {
+            return false; // RG-004 depends on the inventory only
+        }
+        if ("approval".equals(kind)) {
             return Judgment.RESTORE.equals(judgment.kind());
         }
-        for (String name : entry.names()) {
+        for (String name : names) {
             if (judgment.dependencies().contains(name)
                     || Judgment.RESTORE.equals(judgment.kind()) && approvalTargets != null
                     && (approvalTargets.contains(name) || approvalTargets.contains(Names.firstLabel(name)))) {
@@ -311,7 +325,7 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         if (now == Instant.MIN) {
             return;
         }
-        book.expire(now.minus(allowedLateness), List.of(Judgment.HOSTS), now.minus(ALERT_STATE_RETENTION));
+        book.expire(now.minus(allowedLateness), List.of(Judgment.HOSTS, Judgment.DNS), now.minus(ALERT_STATE_RETENTION));
         final Instant sessionsBefore = now.minus(sessionRetention);
         book.expire(sessionsBefore, List.of(Judgment.RESTORE), now.minus(ALERT_STATE_RETENTION));
         final List<String> old = new ArrayList<>();

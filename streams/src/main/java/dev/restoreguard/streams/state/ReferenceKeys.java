@@ -1,33 +1,27 @@
 package dev.restoreguard.streams.state;
 
 /**
- * Key layout of the global reference store. One in-memory store holds the history of every
- * reference record (DNS changes, approvals, inventory versions) under prefix-ordered keys, so
- * that "as of time T" lookups are prefix or range scans, and a journal of every change, keyed by
- * the reference topic's offset, from which each task learns what changed since it last looked.
+ * Key layout of the reference store each observer task keeps: the history of every reference
+ * record (DNS changes, approvals, inventory versions) under prefix-ordered keys, so that "as of
+ * time T" lookups are prefix or range scans.
  *
  * <pre>
  * dns|FQDN|TYPE|DATA|AT|OFFSET   -> envelope JSON of the DNS change
+ * dnsrev|DATA|FQDN              -> "" : FQDN has (or had) a record holding DATA (address or CNAME target)
  * appr|CHANGE_ID|AT|OFFSET       -> envelope JSON of the approval record
  * inv|AT|OFFSET                  -> key of the snapshot's data (kept tiny: version scans stay cheap)
  * invdata|OFFSET                 -> envelope JSON of the inventory snapshot (up to tens of MB)
- * dnsrev|DATA|FQDN              -> "" : FQDN has (or had) a record holding DATA (address or CNAME target)
- * jrnl|OFFSET                    -> journal entry JSON
- * meta|journal-head              -> offset of the newest journal entry (a point read, not a scan)
  * </pre>
- * Times are epoch milliseconds and offsets are zero-padded so that lexical order is time order.
+ * Times are epoch milliseconds and offsets are zero-padded so that lexical order is time order;
+ * records with the same time keep their arrival (offset) order.
  */
 public final class ReferenceKeys {
 
     public static final String DNS = "dns|";
+    public static final String DNS_REVERSE = "dnsrev|";
     public static final String APPROVAL = "appr|";
     public static final String INVENTORY = "inv|";
     public static final String INVENTORY_DATA = "invdata|";
-    public static final String JOURNAL = "jrnl|";
-    public static final String DNS_REVERSE = "dnsrev|";
-    public static final String JOURNAL_HEAD = "meta|journal-head";
-    /** Journal entries kept: the entry at offset o is removed when offset o + capacity is written. */
-    public static final long JOURNAL_CAPACITY = 100_000;
 
     private ReferenceKeys() {
     }
@@ -48,6 +42,14 @@ public final class ReferenceKeys {
         return dnsPrefix(fqdn) + type + '|' + data + '|' + time(at) + '|' + offset(offset);
     }
 
+    public static String dnsReversePrefix(final String data) {
+        return DNS_REVERSE + data + '|';
+    }
+
+    public static String dnsReverse(final String data, final String fqdn) {
+        return dnsReversePrefix(data) + fqdn;
+    }
+
     public static String approvalPrefix(final String changeId) {
         return APPROVAL + changeId + '|';
     }
@@ -62,18 +64,6 @@ public final class ReferenceKeys {
 
     public static String inventoryData(final long offset) {
         return INVENTORY_DATA + offset(offset);
-    }
-
-    public static String dnsReversePrefix(final String data) {
-        return DNS_REVERSE + data + '|';
-    }
-
-    public static String dnsReverse(final String data, final String fqdn) {
-        return dnsReversePrefix(data) + fqdn;
-    }
-
-    public static String journal(final long offset) {
-        return JOURNAL + offset(offset);
     }
 
     /** The smallest key greater than every key with this prefix ({@code |} + 1 is {@code }}). */

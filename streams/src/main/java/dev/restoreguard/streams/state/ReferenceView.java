@@ -20,7 +20,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * "As of time T" queries over the global reference store (layout: {@link ReferenceKeys}): the DNS
+ * "As of time T" queries over a task's reference store (layout: {@link ReferenceKeys}): the DNS
  * records of a name, the state of every change approval, the inventory. Each query sees only
  * records whose event time is at or before T; records with the same event time apply in arrival
  * (offset) order. Not thread-safe: one instance per processor.
@@ -41,7 +41,7 @@ public final class ReferenceView {
             return size() > 4;
         }
     };
-    private long approvalsCachedAt = -2;
+    private boolean approvalsLoaded;
     private Map<String, List<ApprovalRecord>> approvalsCache = new LinkedHashMap<>();
     private Map<String, java.util.Set<String>> approvalsByTarget = new java.util.HashMap<>();
 
@@ -138,8 +138,8 @@ public final class ReferenceView {
     }
 
     /**
-     * Every change's history in event-time order (same time: arrival order). Kept up to date
-     * incrementally from the journal; rebuilt from the store when the journal has a gap.
+     * Every change's history in event-time order (same time: arrival order), loaded on first use
+     * and kept up to date by {@link #onApproval}.
      */
     public Map<String, List<ApprovalRecord>> approvalHistory() {
         refreshApprovals();
@@ -188,27 +188,20 @@ public final class ReferenceView {
     }
 
     private void refreshApprovals() {
-        final long head = journalHead();
-        if (head == approvalsCachedAt) {
-            return;
+        if (!approvalsLoaded) {
+            rebuildApprovals(); // first use since this view was created (a task start or restore)
+            approvalsLoaded = true;
         }
-        // entries are trimmed by offset distance: within the capacity nothing we need is gone
-        final List<JournalEntry> changes = approvalsCachedAt < 0
-                || head - approvalsCachedAt >= ReferenceKeys.JOURNAL_CAPACITY ? null : journalAfter(approvalsCachedAt);
-        if (changes == null) {
-            rebuildApprovals(); // first use, or entries we needed were trimmed from the journal
-        } else {
-            for (JournalEntry entry : changes) {
-                if ("approval".equals(entry.kind()) && !entry.names().isEmpty()) {
-                    final String json = store.get(ReferenceKeys.approval(entry.names().get(0), entry.at().toEpochMilli(),
-                            entry.offset()));
-                    if (json != null) {
-                        addApproval(read(json), entry.offset());
-                    }
-                }
-            }
+    }
+
+    /**
+     * Keeps the approval cache in step with a record the owning processor just wrote to the
+     * store (the store is written only through that processor, so no other change can happen).
+     */
+    public void onApproval(final Envelope envelope, final long offset) {
+        if (approvalsLoaded) {
+            addApproval(envelope, offset);
         }
-        approvalsCachedAt = head;
     }
 
     private void rebuildApprovals() {
@@ -233,36 +226,10 @@ public final class ReferenceView {
         }
     }
 
-    /** Offset of the newest journal entry, or -1. */
-    public long journalHead() {
-        // a point read: range scans over the in-memory store copy their key range
-        final String head = store.get(ReferenceKeys.JOURNAL_HEAD);
-        return head == null ? -1 : Long.parseLong(head);
-    }
-
     /** Normalized names and addresses that some approval names as a target. */
     public java.util.Set<String> approvalTargets() {
         refreshApprovals();
         return java.util.Collections.unmodifiableSet(approvalsByTarget.keySet());
-    }
-
-    /** Journal entries with an offset greater than {@code offset}, in order. */
-    public List<JournalEntry> journalAfter(final long offset) {
-        final List<JournalEntry> entries = new ArrayList<>();
-        if (journalHead() <= offset) {
-            return entries;
-        }
-        try (KeyValueIterator<String, String> it = store.range(ReferenceKeys.journal(offset + 1),
-                ReferenceKeys.prefixEnd(ReferenceKeys.JOURNAL))) {
-            while (it.hasNext()) {
-                try {
-                    entries.add(Json.MAPPER.readValue(it.next().value, JournalEntry.class));
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException("corrupt journal entry", e);
-                }
-            }
-        }
-        return entries;
     }
 
     private static Envelope read(final String json) {

@@ -3,7 +3,7 @@ package dev.restoreguard.streams.topology;
 /** Names of every state store of the correlation topology (stable: they name changelog topics). */
 public final class StoreNames {
 
-    /** Global: DNS, approval and inventory history plus the change journal. */
+    /** Per task: the whole DNS, approval and inventory history (every task receives every change). */
     public static final String REFERENCE = "reference-history";
     /** Versioned, per observer: the hosts file as of any time within the history retention. */
     public static final String HOSTS = "hosts-history";
@@ -12,10 +12,6 @@ public final class StoreNames {
     public static final String OBSERVER_JUDGMENTS_BY_TIME = "observer-judgments-by-time";
     public static final String OBSERVER_ALERTS = "observer-alert-state";
     public static final String OBSERVER_META = "observer-meta";
-    public static final String DNS_JUDGMENTS = "dns-judgments";
-    public static final String DNS_JUDGMENTS_BY_TIME = "dns-judgments-by-time";
-    public static final String DNS_ALERTS = "dns-alert-state";
-    public static final String DNS_META = "dns-meta";
 
     private StoreNames() {
     }

@@ -1,0 +1,67 @@
+package dev.restoreguard.streams.processor;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.restoreguard.events.Envelope;
+import dev.restoreguard.events.Json;
+import dev.restoreguard.events.approval.ApprovalEvent;
+import dev.restoreguard.events.dns.DnsRecordChange;
+import dev.restoreguard.events.inventory.InventorySnapshot;
+import dev.restoreguard.events.net.Names;
+import dev.restoreguard.streams.state.ReferenceKeys;
+import dev.restoreguard.streams.state.ReferenceView;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Writes reference records (DNS changes, approvals, inventory versions) into a task's reference
+ * store in the layout of {@link ReferenceKeys}, keeping the task's {@link ReferenceView} caches in
+ * step, and says which names a change may affect so that only those verdicts are re-judged.
+ */
+final class ReferenceRecorder {
+
+    /** Affects every name: an inventory change can move any address to another environment. */
+    static final String ALL = "*";
+
+    private final KeyValueStore<String, String> store;
+    private final ReferenceView view;
+
+    ReferenceRecorder(final KeyValueStore<String, String> store, final ReferenceView view) {
+        this.store = store;
+        this.view = view;
+    }
+
+    /** Records one change; the names it may affect, or empty when it is no reference kind. */
+    Optional<List<String>> apply(final Envelope event, final long offset) {
+        final long at = event.timestamp();
+        if (event.payload() instanceof DnsRecordChange change) {
+            final String fqdn = Names.dnsRecordFqdn(change.zone(), change.name());
+            store.put(ReferenceKeys.dns(fqdn, change.type(), change.data(), at, offset), json(event));
+            if ("add".equals(change.action())) {
+                // reverse index: which names may point at an address, to find approvals without scanning them all
+                store.put(ReferenceKeys.dnsReverse(change.data(), fqdn), "");
+            }
+            return Optional.of(List.of(fqdn));
+        }
+        if (event.payload() instanceof ApprovalEvent approval) {
+            store.put(ReferenceKeys.approval(approval.changeId(), at, offset), json(event));
+            view.onApproval(event, offset);
+            return Optional.of(List.of(approval.changeId()));
+        }
+        if (event.payload() instanceof InventorySnapshot) {
+            // the snapshot is large: versions point at it, so "which version at T" never reads it
+            store.put(ReferenceKeys.inventoryData(offset), json(event));
+            store.put(ReferenceKeys.inventory(at, offset), ReferenceKeys.inventoryData(offset));
+            return Optional.of(List.of(ALL));
+        }
+        return Optional.empty();
+    }
+
+    private static String json(final Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not serializable: " + value.getClass().getSimpleName(), e);
+        }
+    }
+}
