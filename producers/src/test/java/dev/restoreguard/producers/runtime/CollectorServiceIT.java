@@ -93,6 +93,30 @@ class CollectorServiceIT {
         return out;
     }
 
+    /** Everything keyed by observer up to the topic's current end (every child drained its spool before READY). */
+    private static List<Envelope> readToEnd(final TestStack stack, final String topic, final String observer) throws Exception {
+        final Map<String, Object> config = stack.kafkaConfig();
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        final List<Envelope> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            final List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
+                    if (observer.equals(r.key())) {
+                        out.add(Json.MAPPER.readValue(r.value(), Envelope.class));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     private static List<HostsSnapshot> snapshots(final List<Envelope> envelopes) {
         return envelopes.stream().map(e -> (HostsSnapshot) e.payload()).toList();
     }
@@ -130,6 +154,43 @@ class CollectorServiceIT {
             assertThat(all).extracting(HostsSnapshot::baseline).containsExactly(true, false, false);
             assertThat(all.get(2).diff().added()).extracting(HostsSnapshot.Change::name)
                     .containsExactly("backup-target.corp.example");
+        }
+    }
+
+    @Test
+    void shouldNotRealertTheBaselineAfterSigkillAndReportWhatChangedMeanwhile(final TestStack stack) throws Exception {
+        final String observer = "kill-" + UUID.randomUUID().toString().substring(0, 8) + ".corp.example";
+        final Path hosts = Files.writeString(tmp.resolve("hosts"), "127.0.0.1 localhost\n");
+        config(stack, observer, hosts); // writes restoreguard.yaml
+        final Path yaml = Files.writeString(tmp.resolve("restoreguard.yaml"),
+                Files.readString(tmp.resolve("restoreguard.yaml")).replace("${BOOTSTRAP}", stack.bootstrapServers()));
+
+        runUntilReadyThenKill(yaml);
+        Files.writeString(hosts, "127.0.0.1 localhost\n10.20.1.15 sql-dev-01\n"); // while it is dead
+        runUntilReadyThenKill(yaml);
+        runUntilReadyThenKill(yaml); // nothing changed: publishes nothing
+
+        final List<HostsSnapshot> all = snapshots(readToEnd(stack, Topics.HOSTS.name(), observer));
+        assertThat(all).extracting(HostsSnapshot::baseline).containsExactly(true, false);
+        assertThat(all.get(1).diff().added()).extracting(HostsSnapshot.Change::name).containsExactly("sql-dev-01.corp.example");
+    }
+
+    /** Starts the collector as its own JVM, waits for READY (baseline spooled and sent), then SIGKILLs it. */
+    private static void runUntilReadyThenKill(final Path yaml) throws Exception {
+        final String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        final Process child = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
+                dev.restoreguard.producers.testing.CollectorMain.class.getName(), "hosts-file", yaml.toString())
+                .redirectErrorStream(true).start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(
+                new java.io.InputStreamReader(child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            final StringBuilder seen = new StringBuilder();
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("READY")) {
+                seen.append(line).append('\n');
+            }
+            assertThat(line).as("collector output:%n%s", seen).isEqualTo("READY");
+            child.destroyForcibly();
+            assertThat(child.waitFor()).isEqualTo(137);
         }
     }
 }
