@@ -143,4 +143,19 @@ class EventPublisherTest {
         assertThat(config).containsEntry("acks", "all").containsEntry("enable.idempotence", true)
                 .containsEntry("linger.ms", "20").containsEntry("compression.type", "lz4");
     }
+
+    @Test
+    void shouldSortErrorsIntoRetriablePoisonAndFatal() {
+        assertThat(EventPublisher.classify(new TimeoutException("down"))).hasToString("RETRIABLE");
+        assertThat(EventPublisher.classify(new org.apache.kafka.common.errors.NotLeaderOrFollowerException("moving")))
+                .hasToString("RETRIABLE");
+        assertThat(EventPublisher.classify(new java.util.concurrent.ExecutionException(new RecordTooLargeException("big"))))
+                .hasToString("POISON");
+        assertThat(EventPublisher.classify(new org.apache.kafka.common.errors.ProducerFencedException("fenced")))
+                .hasToString("FATAL");
+        assertThat(EventPublisher.classify(new org.apache.kafka.common.errors.TopicAuthorizationException("acl")))
+                .hasToString("FATAL");
+        assertThat(EventPublisher.classify(new org.apache.kafka.common.errors.OutOfOrderSequenceException("seq")))
+                .hasToString("FATAL");
+    }
 }
