@@ -56,6 +56,10 @@ public final class HealthServer implements AutoCloseable {
             }
             final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", type);
+            if ("HEAD".equals(ex.getRequestMethod())) {
+                ex.sendResponseHeaders(code, -1); // a HEAD answer has no body
+                return;
+            }
             ex.sendResponseHeaders(code, bytes.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bytes);
