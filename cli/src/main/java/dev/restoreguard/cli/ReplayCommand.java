@@ -45,6 +45,19 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--explain", description = "also print a readable verdict per restore and finding")
     private boolean explain;
 
+    @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
+            description = "publish the scenario to this Kafka cluster instead of running in-process; a running engine "
+                    + "(./restoreguard up) judges it and the alerts it publishes are printed")
+    private String bootstrapServer;
+
+    @Option(names = "--engine-application-id", paramLabel = "ID", defaultValue = "restoreguard-engine",
+            description = "with --bootstrap-server: the engine's application id (default ${DEFAULT-VALUE})")
+    private String engineApplicationId;
+
+    @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "PT10S",
+            description = "with --bootstrap-server: stop when no alert arrived for this long (default ${DEFAULT-VALUE})")
+    private Duration settle;
+
     @Option(names = "--allowed-lateness", paramLabel = "DURATION", defaultValue = "PT10M",
             description = "how late a record may arrive and still revise verdicts (ISO-8601, default ${DEFAULT-VALUE})")
     private Duration allowedLateness;
@@ -60,7 +73,8 @@ public final class ReplayCommand implements Callable<Integer> {
         int skipped = 0;
         Instant streamTime = null;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             ReplayDriver driver = new ReplayDriver(config)) {
+             ReplayTarget driver = bootstrapServer == null ? new InProcess(new ReplayDriver(config))
+                     : new ClusterReplay(bootstrapServer, settle, engineApplicationId)) {
             String line;
             while ((line = in.readLine()) != null) {
                 lineNumber++;
@@ -103,6 +117,34 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("cannot read " + file + ": " + e.getMessage());
             return 2;
+        }
+    }
+
+    /** Where replayed events go: the topology in-process, or a live cluster with a running engine. */
+    interface ReplayTarget extends AutoCloseable {
+        void send(String topic, String key, dev.restoreguard.events.Envelope event);
+
+        List<Alert> finalAlerts();
+
+        @Override
+        void close();
+    }
+
+    /** The real topology in this process (TopologyTestDriver). */
+    record InProcess(ReplayDriver driver) implements ReplayTarget {
+        @Override
+        public void send(final String topic, final String key, final dev.restoreguard.events.Envelope event) {
+            driver.send(topic, key, event);
+        }
+
+        @Override
+        public List<Alert> finalAlerts() {
+            return driver.finalAlerts();
+        }
+
+        @Override
+        public void close() {
+            driver.close();
         }
     }
 
