@@ -15,6 +15,7 @@ import dev.restoreguard.events.restore.RestoreEvent;
 import dev.restoreguard.producers.dns.WindowsDnsAuditParser;
 import dev.restoreguard.producers.hosts.HostsFileParser;
 import dev.restoreguard.producers.hosts.HostsSnapshotter;
+import dev.restoreguard.producers.veeam.VeeamSyslogParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -34,10 +35,11 @@ public final class ScenarioReader {
     /** Source name of replayed events. */
     public static final String SOURCE = "replay";
 
-    private static final Set<String> NOT_YET = Set.of("veeam_syslog", "servicenow_change");
+    private static final Set<String> NOT_YET = Set.of("servicenow_change");
 
     private final HostsSnapshotter hosts = new HostsSnapshotter(new HostsFileParser());
     private final WindowsDnsAuditParser windowsDns = new WindowsDnsAuditParser();
+    private final VeeamSyslogParser veeam = new VeeamSyslogParser();
 
     /** What one line became. */
     public sealed interface Outcome permits Events, Skipped, Ignored {
@@ -83,6 +85,7 @@ public final class ScenarioReader {
                 case "restore" -> restore(lineNumber, node);
                 case "approval" -> approval(lineNumber, node);
                 case "windows_dns_audit" -> windowsDnsAudit(lineNumber, node);
+                case "veeam_syslog" -> veeamSyslog(lineNumber, node);
                 default -> new Skipped(lineNumber, NOT_YET.contains(kind)
                         ? "kind '" + kind + "' is not supported by this build yet"
                         : "unknown kind '" + kind + "'");
@@ -173,6 +176,19 @@ public final class ScenarioReader {
                     Envelope.of(SOURCE, c.at(), c.change().server(), c.change()))), null);
             case WindowsDnsAuditParser.Ignored i -> new Events(line, List.of(), "windows_dns_audit ignored: " + i.reason());
             case WindowsDnsAuditParser.Skipped s -> new Skipped(line, "windows_dns_audit: " + s.reason());
+        };
+    }
+
+    /** Through the live receiver's parser; the event time is the line's syslog TIMESTAMP, not {@code at}. */
+    private Outcome veeamSyslog(final int line, final JsonNode node) {
+        final String raw = text(node, "line");
+        if (raw == null) {
+            return new Skipped(line, "veeam_syslog.line: required (one RFC 5424 line)");
+        }
+        return switch (veeam.parse(raw)) {
+            case VeeamSyslogParser.Mapped m -> new Events(line, List.of(new Routed(m.topic().name(), m.key(),
+                    m.envelope(SOURCE))), null);
+            case VeeamSyslogParser.Skipped s -> new Skipped(line, "veeam_syslog: " + s.reason());
         };
     }
 
