@@ -15,6 +15,7 @@ import dev.restoreguard.events.restore.RestoreEvent;
 import dev.restoreguard.producers.dns.WindowsDnsAuditParser;
 import dev.restoreguard.producers.hosts.HostsFileParser;
 import dev.restoreguard.producers.hosts.HostsSnapshotter;
+import dev.restoreguard.producers.servicenow.ServiceNowChangeMapper;
 import dev.restoreguard.producers.veeam.VeeamSyslogParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,11 +36,12 @@ public final class ScenarioReader {
     /** Source name of replayed events. */
     public static final String SOURCE = "replay";
 
-    private static final Set<String> NOT_YET = Set.of("servicenow_change");
+    private static final Set<String> NOT_YET = Set.of();
 
     private final HostsSnapshotter hosts = new HostsSnapshotter(new HostsFileParser());
     private final WindowsDnsAuditParser windowsDns = new WindowsDnsAuditParser();
     private final VeeamSyslogParser veeam = new VeeamSyslogParser();
+    private final ServiceNowChangeMapper serviceNow = new ServiceNowChangeMapper();
 
     /** What one line became. */
     public sealed interface Outcome permits Events, Skipped, Ignored {
@@ -86,6 +88,7 @@ public final class ScenarioReader {
                 case "approval" -> approval(lineNumber, node);
                 case "windows_dns_audit" -> windowsDnsAudit(lineNumber, node);
                 case "veeam_syslog" -> veeamSyslog(lineNumber, node);
+                case "servicenow_change" -> serviceNowChange(lineNumber, node);
                 default -> new Skipped(lineNumber, NOT_YET.contains(kind)
                         ? "kind '" + kind + "' is not supported by this build yet"
                         : "unknown kind '" + kind + "'");
@@ -189,6 +192,16 @@ public final class ScenarioReader {
             case VeeamSyslogParser.Mapped m -> new Events(line, List.of(new Routed(m.topic().name(), m.key(),
                     m.envelope(SOURCE))), null);
             case VeeamSyslogParser.Skipped s -> new Skipped(line, "veeam_syslog: " + s.reason());
+        };
+    }
+
+    /** Through the poller's mapping; the event time is the record's {@code sys_updated_on}, not {@code at}. */
+    private Outcome serviceNowChange(final int line, final JsonNode node) {
+        return switch (serviceNow.map(node.get("record"))) {
+            case ServiceNowChangeMapper.Mapped m -> new Events(line, List.of(new Routed(Topics.APPROVALS.name(),
+                    m.approval().changeId(), Envelope.of(SOURCE, m.at(), null, m.approval()))),
+                    m.notes().isEmpty() ? null : "servicenow_change: " + String.join("; ", m.notes()));
+            case ServiceNowChangeMapper.Skipped s -> new Skipped(line, "servicenow_change: " + s.reason());
         };
     }
 
