@@ -39,7 +39,7 @@ final class SinkServiceRunner {
                     + "/health/live, /health/ready, /metrics") + ". Ctrl-C stops it.");
             out.flush();
             service.awaitTermination();
-            if (!service.live()) {
+            if (service.failed()) {
                 err.println("a sink loop stopped after a fatal error (see the log); restart the service:\n" + service.describe());
                 err.flush();
                 return 1;

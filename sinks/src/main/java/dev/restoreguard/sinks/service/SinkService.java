@@ -70,6 +70,11 @@ public final class SinkService implements AutoCloseable {
         return !closed && runners.stream().allMatch(SinkRunner::live);
     }
 
+    /** Some loop died of a fatal error (as opposed to being closed). */
+    public boolean failed() {
+        return runners.stream().anyMatch(r -> r.state() == SinkRunner.State.FAILED);
+    }
+
     /** Every loop consumes and its last batch was delivered. */
     public boolean ready() {
         return !closed && runners.stream().allMatch(SinkRunner::ready);
