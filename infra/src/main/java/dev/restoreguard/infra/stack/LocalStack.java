@@ -77,6 +77,16 @@ public final class LocalStack {
         this.elasticsearch = new ElasticsearchNode(settings);
     }
 
+    /**
+     * Only the Kafka broker of the stack in {@code settings}, without Elasticsearch: same code,
+     * files and ports as {@link #up()} uses for Kafka, but started, stopped (gracefully or with
+     * SIGKILL) and restarted on its own. Tests use it to take a broker away mid-stream; the shared
+     * test stack cannot, because other tests rely on its broker.
+     */
+    public static KafkaBroker kafkaOnly(final StackSettings settings) {
+        return new KafkaBroker(settings);
+    }
+
     /** The settings this stack uses. */
     public StackSettings settings() {
         return settings;
@@ -228,7 +238,7 @@ public final class LocalStack {
         }
     }
 
-    private void requireFree(final int port, final String component, final String option) {
+    static void requireFree(final int port, final String component, final String option) {
         if (Processes.bindable(port)) {
             return;
         }
@@ -255,8 +265,16 @@ public final class LocalStack {
         return duration.toMillis() / 1000.0;
     }
 
-    @SuppressWarnings("try") // the lock is held for the try block's duration, never read
     private <T> T locked(final IoSupplier<T> action) {
+        return locked(settings, action);
+    }
+
+    /**
+     * Runs {@code action} holding the home's lock. Static and package-private so that a
+     * {@link KafkaBroker} on the same home takes turns with {@code up} and {@code down}.
+     */
+    @SuppressWarnings("try") // the lock is held for the try block's duration, never read
+    static <T> T locked(final StackSettings settings, final IoSupplier<T> action) {
         JVM_LOCK.lock();
         try {
             Files.createDirectories(settings.home());
@@ -277,7 +295,7 @@ public final class LocalStack {
 
     /** An action that may fail with I/O. */
     @FunctionalInterface
-    private interface IoSupplier<T> {
+    interface IoSupplier<T> {
         T get() throws IOException, InterruptedException;
     }
 }
