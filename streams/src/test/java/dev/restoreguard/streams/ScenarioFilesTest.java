@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every scenario file produces exactly its expected alerts: the project's own scenarios
- * ({@code src/test/resources/scenarios}, {@code malformed-scenarios}) and, when the checkout sits
+ * ({@code src/test/resources/scenarios}, {@code malformed-scenarios}, the raw-format ones of
+ * {@code producers}) and, when the checkout sits
  * beside it, the shared examples ({@code ../../shared/scenarios}). Same semantics as
  * {@code shared/tools/check-scenarios}: catalog rules only, retracted-or-absent for retracted ones.
  */
@@ -27,7 +28,8 @@ class ScenarioFilesTest {
 
     static Stream<Path> scenarios() throws IOException {
         final List<Path> dirs = List.of(Path.of("src/test/resources/scenarios"),
-                Path.of("src/test/resources/malformed-scenarios"), Path.of("../../shared/scenarios"));
+                Path.of("src/test/resources/malformed-scenarios"),
+                Path.of("../producers/src/test/resources/scenarios"), Path.of("../../shared/scenarios"));
         final List<Path> files = new ArrayList<>();
         for (Path dir : dirs) {
             if (Files.isDirectory(dir)) {
