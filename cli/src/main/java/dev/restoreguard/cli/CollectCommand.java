@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = {"Run a collector until Ctrl-C: hosts-file, dns-zone, windows-dns or resolution.",
                 "Events are spooled on disk before they are sent to Kafka; health on /health/live and /health/ready, "
                         + "Prometheus metrics on /metrics (collector.health.bind:port, default 127.0.0.1:8711).",
-                "Exit 0 after Ctrl-C, 1 when the collector failed to start, 2 on invalid configuration."})
+                "Exit 130/143 after Ctrl-C/SIGTERM (the JVM's status for a signal, after a clean close), 1 when the collector failed to start, 2 on invalid configuration."})
 public final class CollectCommand implements Callable<Integer> {
 
     @Spec

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         description = {"Run the correlation engine until Ctrl-C: reads the collectors' topics, writes alerts to "
                 + "restoreguard.alerts, and serves health, metrics and check-restore on 127.0.0.1:<http-port>.",
                 "Other settings come from RESTOREGUARD_ENGINE_* environment variables (see EngineConfig).",
-                "Exit 0 after Ctrl-C, 1 when the engine failed or could not start (a topic missing, Kafka "
+                "Exit 130/143 after Ctrl-C/SIGTERM (the JVM's status for a signal, after a clean close), 1 when the engine failed or could not start (a topic missing, Kafka "
                 + "unreachable), 2 on invalid options or configuration."})
 public final class EngineCommand implements Callable<Integer> {
 

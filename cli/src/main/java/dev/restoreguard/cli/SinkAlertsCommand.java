@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "alerts", mixinStandardHelpOptions = true,
         description = {"Send alerts to the configured channels (webhook, slack, teams, pagerduty, email, syslog) until Ctrl-C; "
                 + "each channel is its own consumer group and commits only after a successful send.",
-                "Exit 0 after Ctrl-C, 1 when a channel is unreachable at start or a loop failed, 2 on invalid configuration."})
+                "Exit 130/143 after Ctrl-C/SIGTERM (the JVM's status for a signal, after a clean close), 1 when a channel is unreachable at start or a loop failed, 2 on invalid configuration."})
 public final class SinkAlertsCommand implements Callable<Integer> {
 
     @Spec

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "elasticsearch", mixinStandardHelpOptions = true,
         description = {"Index events and alerts into Elasticsearch until Ctrl-C (data streams logs-restoreguard.events-*, "
                 + "logs-restoreguard.alerts-* and the latest-state index restoreguard-alerts).",
-                "Exit 0 after Ctrl-C, 1 when it could not start or failed, 2 on invalid options or configuration."})
+                "Exit 130/143 after Ctrl-C/SIGTERM (the JVM's status for a signal, after a clean close), 1 when it could not start or failed, 2 on invalid options or configuration."})
 public final class SinkElasticsearchCommand implements Callable<Integer> {
 
     @Spec

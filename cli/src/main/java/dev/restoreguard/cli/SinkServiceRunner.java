@@ -12,7 +12,7 @@ final class SinkServiceRunner {
     private SinkServiceRunner() {
     }
 
-    /** Exit code: 0 after Ctrl-C, 1 when the service could not start or a loop died. */
+    /** Exit code when the service stops by itself: 1 when it could not start or a loop died (Ctrl-C ends the JVM with 130). */
     static int run(final SinkService service, final int httpPort, final PrintWriter out, final PrintWriter err)
             throws InterruptedException {
         final Thread hook = new Thread(service::close, "restoreguard-sink-shutdown");

@@ -36,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = {"Start the local stack (Kafka + Elasticsearch on loopback) and the correlation engine, "
                 + "and show alerts as they arrive. Ctrl-C stops the engine; `restoreguard stack down` stops the stack.",
-                "Exit 0 after Ctrl-C, 1 when the stack or the engine could not start."})
+                "Exit 130/143 after Ctrl-C/SIGTERM (the JVM's status for a signal, after a clean close), 1 when the stack or the engine could not start."})
 public final class UpCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
