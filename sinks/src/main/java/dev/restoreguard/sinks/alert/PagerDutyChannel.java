@@ -1,40 +1,28 @@
 package dev.restoreguard.sinks.alert;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restoreguard.events.Json;
 import dev.restoreguard.events.alert.Alert;
 import dev.restoreguard.sinks.alert.config.PagerDutyConfig;
-import java.time.Duration;
-import java.util.Map;
 
 /**
  * PagerDuty Events API v2. An open alert is a {@code trigger} with {@code dedup_key} = {@code alert.id},
  * so every version of one alert updates one incident; a retraction is a {@code resolve} of that key.
  * Severity: critical → critical, high → error, medium → warning, low → info.
  */
-public final class PagerDutyChannel implements AlertChannel {
+public final class PagerDutyChannel extends HttpJsonChannel {
 
-    private final PagerDutyConfig config;
-    private final HttpSender http;
+    private final String routingKey;
 
     public PagerDutyChannel(final PagerDutyConfig config) {
-        this.config = config;
-        this.http = new HttpSender(Duration.ofMillis(config.timeoutMs()));
+        super(config, config.url());
+        this.routingKey = config.routingKey();
     }
 
     @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
-    public String type() {
-        return config.type();
-    }
-
-    @Override
-    public String send(final Alert alert, final AlertMessage message, final String messageId) throws Exception {
-        return http.postJson(config.url(), Map.of(), Json.MAPPER.writeValueAsString(event(config.routingKey(), alert, message)));
+    protected JsonNode body(final Alert alert, final AlertMessage message) {
+        return event(routingKey, alert, message);
     }
 
     /** The Events API v2 body (public for tests and docs). */
@@ -72,9 +60,5 @@ public final class PagerDutyChannel implements AlertChannel {
             body.putArray("links").addObject().put("href", message.link()).put("text", "RestoreGuard timeline");
         }
         return body;
-    }
-
-    private static String cut(final String text, final int max) {
-        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 }

@@ -1,37 +1,22 @@
 package dev.restoreguard.sinks.alert;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restoreguard.events.Json;
 import dev.restoreguard.events.alert.Alert;
 import dev.restoreguard.sinks.alert.config.SlackConfig;
-import java.time.Duration;
-import java.util.Map;
 
 /** A Slack incoming webhook: a Block Kit message (header, what/where/why/check-first, timeline button) with a text fallback. */
-public final class SlackChannel implements AlertChannel {
-
-    private final SlackConfig config;
-    private final HttpSender http;
+public final class SlackChannel extends HttpJsonChannel {
 
     public SlackChannel(final SlackConfig config) {
-        this.config = config;
-        this.http = new HttpSender(Duration.ofMillis(config.timeoutMs()));
+        super(config, config.url());
     }
 
     @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
-    public String type() {
-        return config.type();
-    }
-
-    @Override
-    public String send(final Alert alert, final AlertMessage message, final String messageId) throws Exception {
-        return http.postJson(config.url(), Map.of(), Json.MAPPER.writeValueAsString(payload(alert, message)));
+    protected JsonNode body(final Alert alert, final AlertMessage message) {
+        return payload(alert, message);
     }
 
     /** The Slack payload (public for tests and docs). */
@@ -61,9 +46,5 @@ public final class SlackChannel implements AlertChannel {
     private static String escape(final String text) {
         // Slack's mrkdwn control characters
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
-
-    private static String cut(final String text, final int max) {
-        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 }

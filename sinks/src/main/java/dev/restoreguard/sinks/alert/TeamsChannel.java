@@ -1,40 +1,25 @@
 package dev.restoreguard.sinks.alert;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restoreguard.events.Json;
 import dev.restoreguard.events.alert.Alert;
 import dev.restoreguard.sinks.alert.config.TeamsConfig;
-import java.time.Duration;
-import java.util.Map;
 
 /**
  * A Microsoft Teams workflow webhook: a message with one Adaptive Card (1.4) attachment, as the
  * "Post to a channel when a webhook request is received" workflow expects.
  */
-public final class TeamsChannel implements AlertChannel {
-
-    private final TeamsConfig config;
-    private final HttpSender http;
+public final class TeamsChannel extends HttpJsonChannel {
 
     public TeamsChannel(final TeamsConfig config) {
-        this.config = config;
-        this.http = new HttpSender(Duration.ofMillis(config.timeoutMs()));
+        super(config, config.url());
     }
 
     @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
-    public String type() {
-        return config.type();
-    }
-
-    @Override
-    public String send(final Alert alert, final AlertMessage message, final String messageId) throws Exception {
-        return http.postJson(config.url(), Map.of(), Json.MAPPER.writeValueAsString(payload(alert, message)));
+    protected JsonNode body(final Alert alert, final AlertMessage message) {
+        return payload(alert, message);
     }
 
     /** The Teams payload (public for tests and docs). */

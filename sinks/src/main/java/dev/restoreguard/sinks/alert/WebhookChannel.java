@@ -1,11 +1,11 @@
 package dev.restoreguard.sinks.alert;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restoreguard.events.Json;
 import dev.restoreguard.events.alert.Alert;
 import dev.restoreguard.sinks.alert.config.WebhookConfig;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -14,43 +14,34 @@ import java.util.Map;
  * {@code webhook-id} is the alert version's stable id, so a receiver that de-duplicates on it
  * ignores our retries; {@code webhook-timestamp} is the attempt's time (receivers reject old ones).
  */
-public final class WebhookChannel implements AlertChannel {
+public final class WebhookChannel extends HttpJsonChannel {
 
-    private final WebhookConfig config;
     private final byte[] key;
-    private final HttpSender http;
     private final Clock clock;
 
     public WebhookChannel(final WebhookConfig config, final Clock clock) {
-        this.config = config;
+        super(config, config.url());
         this.key = WebhookConfig.secretKey(config.secret());
-        this.http = new HttpSender(Duration.ofMillis(config.timeoutMs()));
         this.clock = clock;
     }
 
     @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
-    public String type() {
-        return config.type();
-    }
-
-    @Override
-    public String send(final Alert alert, final AlertMessage message, final String messageId) throws Exception {
+    protected JsonNode body(final Alert alert, final AlertMessage message) {
         final ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("type", "restoreguard.alert." + alert.alert().status());
         body.put("timestamp", clock.instant().toString());
         final ObjectNode data = body.putObject("data");
         data.set("alert", Json.MAPPER.valueToTree(alert));
         data.set("message", Json.MAPPER.valueToTree(message));
-        final String json = Json.MAPPER.writeValueAsString(body);
+        return body;
+    }
+
+    @Override
+    protected Map<String, String> headers(final String messageId, final String json) {
         final long timestamp = clock.instant().getEpochSecond();
-        return http.postJson(config.url(), Map.of(
+        return Map.of(
                 "webhook-id", messageId,
                 "webhook-timestamp", Long.toString(timestamp),
-                "webhook-signature", StandardWebhooks.sign(key, messageId, timestamp, json)), json);
+                "webhook-signature", StandardWebhooks.sign(key, messageId, timestamp, json));
     }
 }
