@@ -8,13 +8,13 @@ import dev.restoreguard.producers.config.CollectorConfig;
 import dev.restoreguard.producers.runtime.Collector;
 import dev.restoreguard.producers.runtime.EventSink;
 import dev.restoreguard.producers.runtime.Metrics;
+import dev.restoreguard.producers.runtime.StateFiles;
+import dev.restoreguard.producers.runtime.Worker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,9 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +62,7 @@ public final class DnsZoneCollector implements Collector {
     private final Metrics metrics;
     private final Clock clock;
     private final java.util.Map<Watched, ZoneState> states = new java.util.HashMap<>();
-    private ScheduledExecutorService worker;
+    private Worker worker;
     private EventSink sink;
     private volatile boolean ready;
 
@@ -102,15 +99,15 @@ public final class DnsZoneCollector implements Collector {
                 states.put(w, s);
             }
         }
-        worker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("dns-zone").daemon().unstarted(r));
-        worker.submit(this::pollAll).get();
-        worker.scheduleWithFixedDelay(this::pollAll, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
+        worker = new Worker("dns-zone");
+        worker.runNow(this::pollAll);
+        worker.every(poll, this::pollAll);
         ready = true;
     }
 
     /** Polls every zone now and waits (tests). */
     public void pollNow() throws Exception {
-        worker.submit(this::pollAll).get();
+        worker.runNow(this::pollAll);
     }
 
     private void pollAll() {
@@ -218,13 +215,7 @@ public final class DnsZoneCollector implements Collector {
     private static void save(final Path file, final ZoneState state) throws IOException {
         final StringBuilder sb = new StringBuilder().append(state.serial()).append('\n');
         state.records().forEach(r -> sb.append(r.line()).append('\n'));
-        final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        StateFiles.writeAtomically(file, sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -236,12 +227,7 @@ public final class DnsZoneCollector implements Collector {
     public void close() {
         ready = false;
         if (worker != null) {
-            worker.shutdownNow();
-            try {
-                worker.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            worker.close();
         }
     }
 }

@@ -9,6 +9,8 @@ import dev.restoreguard.producers.config.CollectorConfig;
 import dev.restoreguard.producers.runtime.Collector;
 import dev.restoreguard.producers.runtime.EventSink;
 import dev.restoreguard.producers.runtime.Metrics;
+import dev.restoreguard.producers.runtime.StateFiles;
+import dev.restoreguard.producers.runtime.Worker;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,7 +18,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.Security;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,9 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
@@ -99,7 +97,7 @@ public final class ResolutionWatcher implements Collector {
     private final Metrics metrics;
     private final Clock clock;
     private final Map<String, Answers> last = new LinkedHashMap<>();
-    private ScheduledExecutorService worker;
+    private Worker worker;
     private EventSink sink;
     private volatile boolean ready;
 
@@ -145,15 +143,15 @@ public final class ResolutionWatcher implements Collector {
         this.sink = eventSink;
         Files.createDirectories(stateFile.getParent());
         load();
-        worker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("resolution").daemon().unstarted(r));
-        worker.submit(this::checkAll).get();
-        worker.scheduleWithFixedDelay(this::checkAll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        worker = new Worker("resolution");
+        worker.runNow(this::checkAll);
+        worker.every(interval, this::checkAll);
         ready = true;
     }
 
     /** Checks every name now and waits (tests). */
     public void checkNow() throws Exception {
-        worker.submit(this::checkAll).get();
+        worker.runNow(this::checkAll);
     }
 
     private void checkAll() {
@@ -274,9 +272,7 @@ public final class ResolutionWatcher implements Collector {
     private void save() throws IOException {
         final StringBuilder sb = new StringBuilder();
         last.forEach((name, a) -> sb.append(name).append('\t').append(a.os()).append('\t').append(a.authoritative()).append('\n'));
-        final Path tmp = stateFile.resolveSibling("answers.tmp");
-        Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-        Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        StateFiles.writeAtomically(stateFile, sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -288,12 +284,7 @@ public final class ResolutionWatcher implements Collector {
     public void close() {
         ready = false;
         if (worker != null) {
-            worker.shutdownNow();
-            try {
-                worker.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            worker.close();
         }
     }
 }

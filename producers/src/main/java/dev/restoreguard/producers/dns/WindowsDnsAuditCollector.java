@@ -10,6 +10,8 @@ import dev.restoreguard.producers.config.CollectorConfig;
 import dev.restoreguard.producers.runtime.Collector;
 import dev.restoreguard.producers.runtime.EventSink;
 import dev.restoreguard.producers.runtime.Metrics;
+import dev.restoreguard.producers.runtime.StateFiles;
+import dev.restoreguard.producers.runtime.Worker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,15 +21,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +64,7 @@ public final class WindowsDnsAuditCollector implements Collector {
     private final Map<Path, Long> offsets = new HashMap<>();
     /** File identity (inode) per file, to notice a rotated file that happens to be as long. */
     private final Map<Path, String> keys = new HashMap<>();
-    private ScheduledExecutorService worker;
+    private Worker worker;
     private HttpServer server;
     private EventSink sink;
     private volatile boolean ready;
@@ -91,9 +91,9 @@ public final class WindowsDnsAuditCollector implements Collector {
         for (Path f : files) {
             offsets.put(f, loadOffset(f));
         }
-        worker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("windows-dns").daemon().unstarted(r));
-        worker.submit(this::followAll).get();
-        worker.scheduleWithFixedDelay(this::followAll, 1, 1, TimeUnit.SECONDS);
+        worker = new Worker("windows-dns");
+        worker.runNow(this::followAll);
+        worker.every(Duration.ofSeconds(1), this::followAll);
         if (http != null) {
             server = HttpServer.create(new InetSocketAddress(http.bind(), http.port()), 16);
             server.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("windows-dns-http").daemon().unstarted(r)));
@@ -106,7 +106,7 @@ public final class WindowsDnsAuditCollector implements Collector {
 
     /** Reads what was appended to every file now and waits (tests). */
     public void followNow() throws Exception {
-        worker.submit(this::followAll).get();
+        worker.runNow(this::followAll);
     }
 
     /** The HTTP endpoint's port, or -1 without one. */
@@ -302,9 +302,7 @@ public final class WindowsDnsAuditCollector implements Collector {
 
     private void saveOffset(final Path file, final long offset) throws IOException {
         final Path f = offsetFile(file);
-        final Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-        Files.writeString(tmp, offset + " " + keys.getOrDefault(file, ""));
-        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        StateFiles.writeAtomically(f, (offset + " " + keys.getOrDefault(file, "")).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -320,12 +318,7 @@ public final class WindowsDnsAuditCollector implements Collector {
             ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
         }
         if (worker != null) {
-            worker.shutdownNow();
-            try {
-                worker.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            worker.close();
         }
     }
 }

@@ -6,15 +6,15 @@ import dev.restoreguard.events.hosts.HostsSnapshot;
 import dev.restoreguard.producers.runtime.Collector;
 import dev.restoreguard.producers.runtime.EventSink;
 import dev.restoreguard.producers.runtime.Metrics;
+import dev.restoreguard.producers.runtime.StateFiles;
+import dev.restoreguard.producers.runtime.Worker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
@@ -29,10 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +79,7 @@ public final class HostsFileCollector implements Collector {
     private final Map<Path, byte[]> published = new HashMap<>();
     private final Map<Path, Instant> lastCheck = new HashMap<>();
     private final Map<Path, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
-    private ScheduledExecutorService worker;
+    private Worker worker;
     private WatchService watcher;
     private Thread watchThread;
     private EventSink sink;
@@ -122,7 +119,7 @@ public final class HostsFileCollector implements Collector {
     public void start(final EventSink eventSink) throws IOException {
         this.sink = eventSink;
         Files.createDirectories(stateDir);
-        worker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("hosts-file").daemon().unstarted(r));
+        worker = new Worker("hosts-file");
         for (Path path : paths) {
             final Optional<byte[]> last = loadState(path);
             last.ifPresent(content -> {
@@ -132,7 +129,7 @@ public final class HostsFileCollector implements Collector {
         }
         // Baseline (or catch-up) on the worker thread, so all checks stay serialized; start returns after it.
         try {
-            worker.submit(() -> paths.forEach(this::check)).get();
+            worker.runNow(() -> paths.forEach(this::check));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted during the baseline", e);
@@ -140,8 +137,7 @@ public final class HostsFileCollector implements Collector {
             throw new IOException("baseline failed", e.getCause());
         }
         watcher = startWatching();
-        worker.scheduleWithFixedDelay(() -> paths.forEach(this::check), recheck.toMillis(), recheck.toMillis(),
-                TimeUnit.MILLISECONDS);
+        worker.every(recheck, () -> paths.forEach(this::check));
         ready = true;
         LOGGER.atInfo().addKeyValue("paths", paths).addKeyValue("recheck_s", recheck.toSeconds())
                 .addKeyValue("watching", watcher != null).log("Hosts-file collector watching");
@@ -196,7 +192,7 @@ public final class HostsFileCollector implements Collector {
             if (previous != null) {
                 previous.cancel(false);
             }
-            return worker.isShutdown() ? null : worker.schedule(() -> check(p), debounce.toMillis(), TimeUnit.MILLISECONDS);
+            return worker.isShutdown() ? null : worker.after(debounce, () -> check(p));
         });
     }
 
@@ -326,14 +322,7 @@ public final class HostsFileCollector implements Collector {
     }
 
     private void saveState(final Path path, final byte[] content) throws IOException {
-        final Path file = stateFile(path);
-        final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, content);
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        StateFiles.writeAtomically(stateFile(path), content);
     }
 
     @Override
@@ -343,7 +332,7 @@ public final class HostsFileCollector implements Collector {
 
     /** Runs a check of every file now, waiting for it (tests, and the CLI's one-shot use). */
     public void checkNow() throws Exception {
-        worker.submit(() -> paths.forEach(this::check)).get();
+        worker.runNow(() -> paths.forEach(this::check));
     }
 
     @Override
@@ -357,12 +346,7 @@ public final class HostsFileCollector implements Collector {
             LOGGER.atDebug().setCause(e).log("Watch service close failed");
         }
         if (worker != null) {
-            worker.shutdownNow();
-            try {
-                worker.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            worker.close();
         }
     }
 
