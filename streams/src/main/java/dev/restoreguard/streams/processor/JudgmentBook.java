@@ -61,7 +61,7 @@ final class JudgmentBook {
         final Map<String, Severity> previousFindings = previous == null ? Map.of() : previous.findings();
         final Map<String, Severity> findings = new LinkedHashMap<>();
         for (Finding finding : found) {
-            final Alert candidate = finding.toAlert(Alert.OPEN, false);
+            final Alert candidate = finding.toAlert(Alert.OPEN);
             final String id = candidate.alert().id();
             findings.merge(id, finding.severity(), JudgmentBook::max);
             support(judgment.key(), id, finding.severity(), candidate, revise, judgment.time());

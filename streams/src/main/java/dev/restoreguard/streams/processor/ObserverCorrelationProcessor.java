@@ -237,6 +237,7 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
             rec.put("job", r.job());
             rec.put("task_status", r.taskStatus());
             rec.put("result", r.result());
+            rec.put("too_late", r.late() ? Boolean.TRUE : null); // arrived beyond the allowed lateness
             rec.values().removeIf(v -> v == null);
             records.add(rec);
         }

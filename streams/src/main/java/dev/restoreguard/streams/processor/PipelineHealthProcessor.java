@@ -59,7 +59,7 @@ public final class PipelineHealthProcessor implements Processor<byte[], byte[], 
                 rule.baseSeverity(), what + " on " + topic + " could not be read and went to the dead-letter topic: "
                 + reason + ".", Instant.ofEpochMilli(Math.max(0, record.timestamp())), null, List.of(), List.of(),
                 List.of(), evidence);
-        final Alert alert = finding.toAlert(Alert.OPEN, false);
+        final Alert alert = finding.toAlert(Alert.OPEN);
         context.forward(new Record<>(alert.alert().id(), alert, record.timestamp()));
     }
 

@@ -122,13 +122,6 @@ public final class ReplayDriver implements AutoCloseable {
         return List.copyOf(latest.values());
     }
 
-    /** Final alerts sorted by time then rule, for stable output. */
-    public List<Alert> finalAlertsByTime() {
-        final List<Alert> sorted = new ArrayList<>(finalAlerts());
-        sorted.sort(Comparator.comparing(Alert::timestamp).thenComparing(a -> a.rule().id()));
-        return sorted;
-    }
-
     @Override
     public void close() {
         try {

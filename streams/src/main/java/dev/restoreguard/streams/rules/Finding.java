@@ -24,7 +24,7 @@ public record Finding(RuleCatalog rule, String subject, Severity severity, Strin
                       List<String> hosts, List<String> ips, List<String> users, Map<String, Object> evidence) {
 
     /** The alert document for this finding. */
-    public Alert toAlert(final String status, final boolean late) {
+    public Alert toAlert(final String status) {
         final String id = Alert.idOf(rule.id(), subject);
         return new Alert(at,
                 new Alert.Event("alert", rule.categories(), List.of("info"), id, severity.ecsSeverity(),
@@ -35,7 +35,7 @@ public record Finding(RuleCatalog rule, String subject, Severity severity, Strin
                 new Alert.Related(distinct(hosts), distinct(ips), distinct(users)),
                 rule.ruleName() + ": " + reason,
                 new Alert.Ecs(Alert.ECS_VERSION),
-                new Alert.Fields(evidence, late ? Boolean.TRUE : null));
+                new Alert.Fields(evidence, null));
     }
 
     private static List<String> distinct(final List<String> values) {

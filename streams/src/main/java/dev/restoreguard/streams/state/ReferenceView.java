@@ -138,15 +138,6 @@ public final class ReferenceView {
     }
 
     /**
-     * Every change's history in event-time order (same time: arrival order), loaded on first use
-     * and kept up to date by {@link #onApproval}.
-     */
-    public Map<String, List<ApprovalRecord>> approvalHistory() {
-        refreshApprovals();
-        return approvalsCache;
-    }
-
-    /**
      * The changes that may be "for" an address: those with a target that is the address, names an
      * asset listing it, or names a DNS record that holds it or leads to it through CNAMEs (at any
      * time; the caller decides as of the restore time). A superset, so that only these need the
