@@ -163,7 +163,16 @@ class BrokerRestartIT {
                             .log("Broker restart mid-stream: delivery counted by event id");
 
                     assertThat(distinct).as("every event id, none lost").isEqualTo(expectedIds(observer));
-                    assertThat(ids).as("no event id twice (%d duplicates)", duplicates).hasSize(EVENTS);
+                    if (outage == Outage.GRACEFUL_STOP) {
+                        assertThat(ids).as("no event id twice (%d duplicates)", duplicates).hasSize(EVENTS);
+                    } else {
+                        // A SIGKILL can lose the answer to a request the broker had already
+                        // appended; the outbox then re-sends that event with the same id (at least
+                        // once, deduplicated by id downstream). Only events unacknowledged at the
+                        // kill can come twice.
+                        assertThat(duplicates).as("re-sent events (same id) after SIGKILL")
+                                .isLessThanOrEqualTo(pendingBeforeRestart);
+                    }
                     assertThat(metrics.value(Metrics.DROPPED)).isZero();
                     assertThat(metrics.value(Metrics.REJECTED)).isZero();
                 } finally {
