@@ -1,6 +1,5 @@
 package dev.restoreguard.cli;
 
-import dev.restoreguard.events.Topics;
 import dev.restoreguard.events.alert.Alert;
 import dev.restoreguard.infra.stack.LocalStack;
 import dev.restoreguard.infra.stack.StackException;
@@ -12,16 +11,11 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -72,7 +66,7 @@ public final class UpCommand implements Callable<Integer> {
                         EngineConfig.fromEnvironment(System.getenv()).httpPort());
         final AtomicBoolean stopping = new AtomicBoolean();
         try (CorrelationApp engine = new CorrelationApp(config);
-             KafkaConsumer<String, Alert> alerts = consumer(settings.bootstrapServers())) {
+             KafkaConsumer<String, Alert> alerts = AlertsTail.open(settings.bootstrapServers())) {
             final Thread hook = new Thread(() -> {
                 stopping.set(true);
                 alerts.wakeup();
@@ -97,20 +91,6 @@ public final class UpCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-    }
-
-    private static KafkaConsumer<String, Alert> consumer(final String bootstrap) {
-        final KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), Topics.ALERTS.valueSerde().deserializer());
-        // the console shows what arrives from now on: no group, no committed offsets to manage
-        final List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERTS.name()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        return consumer;
     }
 
     private static void watch(final KafkaConsumer<String, Alert> alerts, final PrintWriter out,

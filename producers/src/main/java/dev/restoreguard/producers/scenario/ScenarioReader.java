@@ -98,15 +98,19 @@ public final class ScenarioReader {
         }
     }
 
-    private static Instant at(final JsonNode node, final String kind) {
-        final String text = node.path("at").asText(null);
+    private static Instant at(final JsonNode node) {
+        return instant("at", text(node, "at"));
+    }
+
+    /** An RFC 3339 time, or a validation error naming {@code field}. */
+    private static Instant instant(final String field, final String text) {
         if (text == null || text.isBlank()) {
-            throw new EventValidationException("at: required");
+            throw new EventValidationException(field + ": required");
         }
         try {
             return java.time.OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            throw new EventValidationException("at: not an RFC 3339 time: '" + text + "'");
+            throw new EventValidationException(field + ": not an RFC 3339 time: '" + text + "'");
         }
     }
 
@@ -122,7 +126,7 @@ public final class ScenarioReader {
     }
 
     private Outcome inventory(final int line, final JsonNode node) {
-        final Instant at = at(node, "inventory");
+        final Instant at = at(node);
         final List<InventorySnapshot.Asset> assets = new ArrayList<>();
         for (JsonNode a : node.path("assets")) {
             assets.add(new InventorySnapshot.Asset(text(a, "name"), strings(a, "ips"), text(a, "environment"),
@@ -137,7 +141,7 @@ public final class ScenarioReader {
     }
 
     private Outcome hostsFile(final int line, final JsonNode node) {
-        final Instant at = at(node, "hosts_file");
+        final Instant at = at(node);
         final String observer = EventValidationException.require("hosts_file.observer", text(node, "observer"));
         final String path = EventValidationException.require("hosts_file.path", text(node, "path"));
         final String content = node.path("content").asText("");
@@ -149,7 +153,7 @@ public final class ScenarioReader {
     }
 
     private Outcome dnsRecord(final int line, final JsonNode node) {
-        final Instant at = at(node, "dns_record");
+        final Instant at = at(node);
         final String zone = Names.normalize(EventValidationException.require("dns_record.zone", text(node, "zone")));
         final String type = EventValidationException.require("dns_record.type", text(node, "type")).toUpperCase(Locale.ROOT);
         final String action = EventValidationException.require("dns_record.action", text(node, "action"))
@@ -206,7 +210,7 @@ public final class ScenarioReader {
     }
 
     private Outcome restore(final int line, final JsonNode node) {
-        final Instant at = at(node, "restore");
+        final Instant at = at(node);
         final String observer = Names.normalize(EventValidationException.require("restore.observer",
                 text(node, "observer")));
         final RestoreEvent restore = new RestoreEvent(text(node, "product"), text(node, "session_id"),
@@ -218,27 +222,16 @@ public final class ScenarioReader {
     }
 
     private Outcome approval(final int line, final JsonNode node) {
-        final Instant at = at(node, "approval");
+        final Instant at = at(node);
         ApprovalEvent.Window window = null;
         final JsonNode w = node.get("window");
         if (w != null && !w.isNull()) {
-            window = new ApprovalEvent.Window(time(w, "start"), time(w, "end"));
+            window = new ApprovalEvent.Window(instant("approval.window.start", text(w, "start")),
+                    instant("approval.window.end", text(w, "end")));
         }
         final ApprovalEvent approval = new ApprovalEvent(text(node, "change_id"), text(node, "state"),
                 strings(node, "targets"), window, text(node, "approved_by"), "scenario", null);
         return new Events(line, List.of(new Routed(Topics.APPROVALS.name(), approval.changeId(),
                 Envelope.of(SOURCE, at, null, approval))), null);
-    }
-
-    private static Instant time(final JsonNode node, final String field) {
-        final String text = text(node, field);
-        if (text == null) {
-            throw new EventValidationException("approval.window." + field + ": required");
-        }
-        try {
-            return java.time.OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new EventValidationException("approval.window." + field + ": not an RFC 3339 time: '" + text + "'");
-        }
     }
 }

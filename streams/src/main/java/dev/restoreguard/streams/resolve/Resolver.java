@@ -44,9 +44,16 @@ public final class Resolver {
         final Optional<String> literal = IpAddresses.normalize(rawTarget);
         final String target = literal.orElseGet(() -> Names.normalize(rawTarget, observer));
 
+        final HostsState.Entry entry = literal.isPresent() || hosts == null ? null : hosts.firstEntry().get(target);
+        final Optional<InventoryIndex.Asset> asset = literal.isPresent() ? Optional.empty() : inventory.asset(target);
+        // DNS answers both questions (intended environment when the name is no asset, effective
+        // target when no hosts entry decides): resolve it at most once
+        final Optional<ReferenceView.DnsResolution> dns = literal.isPresent() || asset.isPresent() && entry != null
+                ? Optional.empty() : reference.resolve(target, at);
+
         final InventoryIndex.Environment intended = literal.isPresent()
                 ? inventory.environmentOfIp(target)
-                : intendedEnvironment(target, inventory, at);
+                : intendedEnvironment(asset, dns, inventory);
         final String intendedEnv = intended.label();
         final String intendedBasis = literal.isPresent() ? "ip " + intended.basis() : intended.basis();
 
@@ -58,27 +65,18 @@ public final class Resolver {
         if (literal.isPresent()) {
             effectiveIp = target;
             resolvedBy = "ip-literal";
-        } else {
-            final HostsState.Entry entry = hosts == null ? null : hosts.firstEntry().get(target);
-            if (entry != null) {
-                effectiveIp = entry.address();
-                resolvedBy = "hosts-file";
-                hostsEvidence = new TargetVerdict.HostsEvidence(hosts.path(), entry.line(), entry.address(),
-                        hosts.eventId(), hosts.at().toString(), hosts.writer());
-            } else {
-                final Optional<ReferenceView.DnsResolution> dns = reference.resolve(target, at);
-                if (dns.isPresent()) {
-                    effectiveIp = dns.get().ip();
-                    resolvedBy = "dns";
-                    dnsEvidence = dns.get().chain().stream().map(Resolver::dnsEvidence).toList();
-                } else {
-                    final Optional<InventoryIndex.Asset> asset = inventory.asset(target);
-                    if (asset.isPresent() && !asset.get().ips().isEmpty()) {
-                        effectiveIp = asset.get().ips().get(0);
-                        resolvedBy = "inventory";
-                    }
-                }
-            }
+        } else if (entry != null) {
+            effectiveIp = entry.address();
+            resolvedBy = "hosts-file";
+            hostsEvidence = new TargetVerdict.HostsEvidence(hosts.path(), entry.line(), entry.address(),
+                    hosts.eventId(), hosts.at().toString(), hosts.writer());
+        } else if (dns.isPresent()) {
+            effectiveIp = dns.get().ip();
+            resolvedBy = "dns";
+            dnsEvidence = dns.get().chain().stream().map(Resolver::dnsEvidence).toList();
+        } else if (asset.isPresent() && !asset.get().ips().isEmpty()) {
+            effectiveIp = asset.get().ips().get(0);
+            resolvedBy = "inventory";
         }
         String effectiveEnv = InventoryIndex.UNKNOWN;
         String effectiveBasis = "none";
@@ -112,10 +110,16 @@ public final class Resolver {
     public InventoryIndex.Environment intendedEnvironment(final String name, final InventoryIndex inventory,
                                                          final Instant at) {
         final Optional<InventoryIndex.Asset> asset = inventory.asset(name);
+        return intendedEnvironment(asset, asset.isPresent() ? Optional.empty() : reference.resolve(name, at),
+                inventory);
+    }
+
+    private static InventoryIndex.Environment intendedEnvironment(final Optional<InventoryIndex.Asset> asset,
+                                                                  final Optional<ReferenceView.DnsResolution> dns,
+                                                                  final InventoryIndex inventory) {
         if (asset.isPresent()) {
             return new InventoryIndex.Environment(asset.get().environment(), "asset:" + asset.get().name());
         }
-        final Optional<ReferenceView.DnsResolution> dns = reference.resolve(name, at);
         if (dns.isPresent()) {
             final InventoryIndex.Environment env = inventory.environmentOfIp(dns.get().ip());
             return new InventoryIndex.Environment(env.label(), "dns:" + dns.get().ip() + " " + env.basis());
@@ -204,12 +208,17 @@ public final class Resolver {
                 return true;
             }
             final String fqdn = asset.map(InventoryIndex.Asset::name).orElse(name);
-            if (reference.dnsAsOf(fqdn, at).stream().anyMatch(r -> ip.equals(r.data()))) {
+            final List<DnsRecord> records = reference.dnsAsOf(fqdn, at);
+            if (records.stream().anyMatch(r -> ip.equals(r.data()))) {
                 return true;
             }
-            final Optional<ReferenceView.DnsResolution> followed = reference.resolve(fqdn, at);
-            if (followed.isPresent() && followed.get().ip().equals(ip)) {
-                return true;
+            // with an address record of its own the name resolves to one already checked; only a
+            // name that is an alias needs its CNAME chain followed
+            if (records.stream().allMatch(r -> "CNAME".equals(r.type()))) {
+                final Optional<ReferenceView.DnsResolution> followed = reference.resolve(fqdn, at);
+                if (followed.isPresent() && followed.get().ip().equals(ip)) {
+                    return true;
+                }
             }
         }
         return false;
