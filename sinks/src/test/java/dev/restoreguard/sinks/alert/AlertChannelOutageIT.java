@@ -32,6 +32,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,10 +73,14 @@ class AlertChannelOutageIT {
                             null, new RetryPolicy(3, 50L, 200L), new CircuitBreaker.Settings(3, 300L), null,
                             endpoint.url(), SECRET)));
             final List<Alert> alerts = new ArrayList<>();
-            try (SinkService service = AlertsService.create(config, stack.kafkaConfig(), new Metrics(),
-                    new RetryPolicy(Integer.MAX_VALUE, 100L, 1000L), Clock.systemUTC())) {
+            final Map<String, Object> producerConfig = stack.kafkaConfig();
+            producerConfig.put("acks", "all");
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
+                    new ByteArraySerializer());
+                    SinkService service = AlertsService.create(config, stack.kafkaConfig(), new Metrics(),
+                            new RetryPolicy(Integer.MAX_VALUE, 100L, 1000L), Clock.systemUTC())) {
                 service.start();
-                publish(stack, alertsTopic, alerts, 0, BEFORE);
+                publish(producer, alertsTopic, alerts, 0, BEFORE);
                 Await.until("alerts before the outage delivered", timeout, () -> endpoint.acceptedIds().size() == BEFORE);
 
                 // down: 503 for the first half, connection refused for the second, alerts keep coming
@@ -84,13 +91,13 @@ class AlertChannelOutageIT {
                     if (i == DURING / 2) {
                         endpoint.stop();
                     }
-                    publish(stack, alertsTopic, alerts, BEFORE + i, 1);
+                    publish(producer, alertsTopic, alerts, BEFORE + i, 1);
                     Thread.sleep(step); // pacing of the alert stream through the outage, not a wait for a result
                 }
                 final int answeredWhileDown = endpoint.failedRequests.get();
                 endpoint.start(200);
                 final long upAt = System.nanoTime();
-                publish(stack, alertsTopic, alerts, BEFORE + DURING, AFTER);
+                publish(producer, alertsTopic, alerts, BEFORE + DURING, AFTER);
 
                 final int total = BEFORE + DURING + AFTER;
                 Await.until("every alert delivered after the outage", timeout,
@@ -131,16 +138,16 @@ class AlertChannelOutageIT {
         }
     }
 
-    private static void publish(final TestStack stack, final String topic, final List<Alert> alerts, final int first,
-                                final int count) throws Exception {
-        final List<Map.Entry<String, Object>> records = new ArrayList<>();
+    /** Publishes alerts {@code first..first+count-1} with one long-lived producer (the engine's role), acks=all. */
+    private static void publish(final KafkaProducer<byte[], byte[]> producer, final String topic, final List<Alert> alerts,
+                                final int first, final int count) throws Exception {
         for (int i = first; i < first + count; i++) {
             final Alert a = Fixtures.alert("RG-003", "hosts:vbr01.corp.example:outage-" + i + ".corp.example:10.20.2." + i,
                     Severity.HIGH, Alert.OPEN, List.of("10.20.2." + i));
             alerts.add(a);
-            records.add(Map.entry(a.alert().id(), a));
+            producer.send(new ProducerRecord<>(topic, a.alert().id().getBytes(StandardCharsets.UTF_8),
+                    Json.MAPPER.writeValueAsBytes(a))).get();
         }
-        Kafka.produce(stack, topic, records);
     }
 
     private static List<String> outcomes(final List<ConsumerRecord<byte[], byte[]>> log) {
