@@ -44,12 +44,20 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
         if (data == null) {
             return null;
         }
+        final T value;
         try {
-            return reader.readValue(data);
+            value = reader.readValue(data);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic + ": "
                     + EventValidationException.describe(e), e);
         }
+        if (value == null) {
+            // the JSON text "null" is not a tombstone (those have no bytes): left as null, every
+            // stage would skip it silently instead of dead-lettering it
+            throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic
+                    + ": the value is the JSON literal null, not " + type.getSimpleName() + " JSON");
+        }
+        return value;
     }
 
     @Override

@@ -110,6 +110,14 @@ class MalformedInputTest {
     }
 
     @Test
+    void shouldRejectTheJsonLiteralNullUnlikeATombstone() {
+        assertThat(envelopes.deserialize(TOPIC, null)).as("a tombstone (no bytes)").isNull();
+        assertThatThrownBy(() -> envelopes.deserialize(TOPIC, "null".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("the value is the JSON literal null");
+    }
+
+    @Test
     void shouldRejectAMissingKind() {
         final ObjectNode envelope = Samples.tree("heartbeat");
         envelope.remove("kind");

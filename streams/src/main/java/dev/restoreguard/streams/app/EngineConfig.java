@@ -23,10 +23,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
  * @param inMemoryState      keep key-value state in memory instead of RocksDB (replay and benchmarks:
  *                           the test driver commits after every record, which flushes RocksDB each time)
+ * @param collectorSilence   how long a collector may send no heartbeat before RG-910 fires (wall-clock time)
  */
 public record EngineConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
                            Duration allowedLateness, Duration historyRetention, Duration sessionRetention,
-                           int httpPort, String processingGuarantee, boolean inMemoryState) {
+                           int httpPort, String processingGuarantee, boolean inMemoryState,
+                           Duration collectorSilence) {
 
     public EngineConfig {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap_servers", "required");
@@ -38,6 +40,8 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         require(StreamsConfig.EXACTLY_ONCE_V2.equals(processingGuarantee)
                 || StreamsConfig.AT_LEAST_ONCE.equals(processingGuarantee), "processing_guarantee",
                 "must be exactly_once_v2 or at_least_once, was " + processingGuarantee);
+        require(collectorSilence != null && collectorSilence.toMillis() >= 1, "collector_silence",
+                "must be positive, was " + collectorSilence);
     }
 
     private static void require(final boolean ok, final String key, final String message) {
@@ -46,12 +50,15 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         }
     }
 
+    /** Five missed beats of a collector's default 60 s heartbeat. */
+    public static final Duration DEFAULT_COLLECTOR_SILENCE = Duration.ofMinutes(5);
+
     /** Defaults: the local stack's broker, 10 minutes of allowed lateness, 7 days of history. */
     public static EngineConfig defaults() {
         return new EngineConfig("127.0.0.1:9092", "restoreguard-engine",
                 Path.of(System.getProperty("user.home"), ".restoreguard", "engine-state"), 1,
                 Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(2), 8710,
-                StreamsConfig.EXACTLY_ONCE_V2, false);
+                StreamsConfig.EXACTLY_ONCE_V2, false, DEFAULT_COLLECTOR_SILENCE);
     }
 
     /** The defaults overridden by {@code RESTOREGUARD_ENGINE_*} variables of {@code env}. */
@@ -66,29 +73,36 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
                 duration(env, "RESTOREGUARD_ENGINE_HISTORY_RETENTION", d.historyRetention()),
                 duration(env, "RESTOREGUARD_ENGINE_SESSION_RETENTION", d.sessionRetention()),
                 integer(env, "RESTOREGUARD_ENGINE_HTTP_PORT", d.httpPort()),
-                env.getOrDefault("RESTOREGUARD_ENGINE_PROCESSING_GUARANTEE", d.processingGuarantee()), false);
+                env.getOrDefault("RESTOREGUARD_ENGINE_PROCESSING_GUARANTEE", d.processingGuarantee()), false,
+                duration(env, "RESTOREGUARD_ENGINE_COLLECTOR_SILENCE", d.collectorSilence()));
     }
 
     public EngineConfig withBootstrapServers(final String servers) {
         return new EngineConfig(servers, applicationId, stateDir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, httpPort, processingGuarantee, inMemoryState);
+                sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence);
     }
 
     public EngineConfig withAllowedLateness(final Duration lateness) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, lateness,
                 historyRetention.compareTo(lateness) >= 0 ? historyRetention : lateness, sessionRetention,
-                httpPort, processingGuarantee, inMemoryState);
+                httpPort, processingGuarantee, inMemoryState, collectorSilence);
     }
 
     public EngineConfig withApplication(final String id, final Path dir, final int port) {
         return new EngineConfig(bootstrapServers, id, dir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, port, processingGuarantee, inMemoryState);
+                sessionRetention, port, processingGuarantee, inMemoryState, collectorSilence);
     }
 
     /** This configuration with key-value state in memory (replay, benchmarks). */
     public EngineConfig withInMemoryState() {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
-                historyRetention, sessionRetention, httpPort, processingGuarantee, true);
+                historyRetention, sessionRetention, httpPort, processingGuarantee, true, collectorSilence);
+    }
+
+    /** This configuration with another collector-silence threshold (RG-910). */
+    public EngineConfig withCollectorSilence(final Duration silence) {
+        return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
+                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, silence);
     }
 
     private static int integer(final Map<String, String> env, final String key, final int fallback) {

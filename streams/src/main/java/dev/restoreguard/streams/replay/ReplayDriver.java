@@ -52,7 +52,8 @@ public final class ReplayDriver implements AutoCloseable {
         // one task in one JVM: exactly-once would add nothing but time
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         this.driver = new TopologyTestDriver(CorrelationTopology.build(config), props);
-        for (var topic : List.of(Topics.HOSTS, Topics.RESTORES, Topics.DNS, Topics.APPROVALS, Topics.INVENTORY)) {
+        for (var topic : List.of(Topics.HOSTS, Topics.RESTORES, Topics.DNS, Topics.APPROVALS, Topics.INVENTORY,
+                Topics.AUDIT)) {
             inputs.put(topic.name(), driver.createInputTopic(topic.name(), topic.keySerde().serializer(),
                     topic.valueSerde().serializer()));
         }
@@ -61,9 +62,9 @@ public final class ReplayDriver implements AutoCloseable {
     }
 
     /**
-     * Sends one event to a catalog topic with its event time as record timestamp. Events of topics
-     * the engine does not read (audit evidence such as a Veeam mount) are kept for timelines, not
-     * judged: they are accepted and ignored here.
+     * Sends one event to a catalog topic with its event time as record timestamp. Audit evidence
+     * (such as a Veeam mount) is kept for timelines, not judged; of {@code restoreguard.audit} only
+     * collector heartbeats count (RG-910, judged on the driver's wall clock).
      *
      * @return whether the engine reads the topic
      */

@@ -28,7 +28,9 @@ public enum RuleCatalog {
             Severity.HIGH),
     RG_903("RG-903", "input-record-unreadable",
             "A hosts, DNS or inventory record could not be read or processed and went to the dead-letter topic.",
-            Severity.MEDIUM);
+            Severity.MEDIUM),
+    RG_910("RG-910", "collector-silent",
+            "A collector sent no heartbeat for longer than the configured silence threshold.", Severity.HIGH);
 
     private final String id;
     private final String ruleName;

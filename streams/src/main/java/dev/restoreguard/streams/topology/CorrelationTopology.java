@@ -8,6 +8,7 @@ import dev.restoreguard.events.alert.Alert;
 import dev.restoreguard.events.approval.ApprovalEvent;
 import dev.restoreguard.streams.app.EngineConfig;
 import dev.restoreguard.streams.processor.AlertState;
+import dev.restoreguard.streams.processor.CollectorSilenceProcessor;
 import dev.restoreguard.streams.processor.Judgment;
 import dev.restoreguard.streams.processor.ObserverCorrelationProcessor;
 import dev.restoreguard.streams.processor.PipelineHealthProcessor;
@@ -40,6 +41,7 @@ import org.apache.kafka.streams.state.Stores;
  * restoreguard.hosts.snapshots (key observer) ──────────────────────────────────────────────┼─ observer-correlation
  * restoreguard.restores (key observer) ─────────────────────────────────────────────────────┘   RG-001..RG-006
  * restoreguard.dlq ─ pipeline-health RG-901/902/903                                              │
+ * restoreguard.audit (heartbeats) ─ collector-silence RG-910                                    │
  *                          └──────────────────────────────── restoreguard.alerts ────────────────┘
  * </pre>
  *
@@ -102,6 +104,13 @@ public final class CorrelationTopology {
                         StoreNames.OBSERVER_JUDGMENTS, StoreNames.OBSERVER_JUDGMENTS_BY_TIME,
                         StoreNames.OBSERVER_ALERTS, StoreNames.OBSERVER_META)
                 .to(Topics.ALERTS.name(), Produced.with(Serdes.String(), alerts).withName("observer-alerts-sink"));
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(StoreNames.COLLECTOR_HEARTBEATS), Serdes.String(),
+                new JsonSerde<>(CollectorSilenceProcessor.CollectorHeartbeat.class)));
+        source(builder, Topics.AUDIT, "audit-source")
+                .process(() -> new CollectorSilenceProcessor(config.collectorSilence()), Named.as("collector-silence"),
+                        StoreNames.COLLECTOR_HEARTBEATS)
+                .to(Topics.ALERTS.name(), Produced.with(Serdes.String(), alerts).withName("silence-alerts-sink"));
 
         builder.stream(Topics.DLQ.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dlq-source"))
                 .process(PipelineHealthProcessor::new, Named.as("pipeline-health"))

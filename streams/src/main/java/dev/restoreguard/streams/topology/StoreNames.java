@@ -12,6 +12,8 @@ public final class StoreNames {
     public static final String OBSERVER_JUDGMENTS_BY_TIME = "observer-judgments-by-time";
     public static final String OBSERVER_ALERTS = "observer-alert-state";
     public static final String OBSERVER_META = "observer-meta";
+    /** Last heartbeat heard per observer and collector kind (RG-910). */
+    public static final String COLLECTOR_HEARTBEATS = "collector-heartbeats";
 
     private StoreNames() {
     }

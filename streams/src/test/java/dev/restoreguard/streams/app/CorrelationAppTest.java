@@ -17,7 +17,7 @@ class CorrelationAppTest {
 
         assertThat(required).containsExactlyInAnyOrder(Topics.HOSTS.name(), Topics.RESTORES.name(),
                 Topics.DNS.name(), Topics.APPROVALS.name(), Topics.INVENTORY.name(), Topics.ENGINE_REFERENCE.name(),
-                Topics.ALERTS.name(), Topics.DLQ.name());
+                Topics.AUDIT.name(), Topics.ALERTS.name(), Topics.DLQ.name());
     }
 
     @Test

@@ -1,0 +1,63 @@
+package dev.restoreguard.testkit;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The lengths of the fault tests (docs/reliability.md), read from system properties that the
+ * root pom passes to Failsafe: short in CI, long with {@code -Psoak}. A test run outside Maven
+ * (an IDE) gets the CI values.
+ */
+public final class FaultSettings {
+
+    private FaultSettings() {
+    }
+
+    /** How long Elasticsearch or the alert channel's receiver stays down [{@code PT3S}; soak {@code PT2M}]. */
+    public static Duration outage() {
+        return duration("restoreguard.faults.outage", Duration.ofSeconds(3));
+    }
+
+    /** How long the Kafka broker stays down [{@code PT3S}; soak {@code PT10M}]. */
+    public static Duration brokerOutage() {
+        return duration("restoreguard.faults.broker-outage", Duration.ofSeconds(3));
+    }
+
+    /** How many times a collector JVM is killed with SIGKILL [5; soak 20]. */
+    public static int collectorKills() {
+        return count("restoreguard.faults.collector-kills", 5);
+    }
+
+    /** How many mutated records are injected across the input topics [5,000; soak 100,000]. */
+    public static int badInputRecords() {
+        return count("restoreguard.faults.bad-input-records", 5_000);
+    }
+
+    private static Duration duration(final String key, final Duration fallback) {
+        final String value = System.getProperty(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Duration.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + ": not an ISO-8601 duration (like PT2M): '" + value + "'", e);
+        }
+    }
+
+    private static int count(final String key, final int fallback) {
+        final String value = System.getProperty(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            final int n = Integer.parseInt(value.trim());
+            if (n < 1) {
+                throw new IllegalArgumentException(key + ": must be at least 1, was " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": not a whole number: '" + value + "'", e);
+        }
+    }
+}
