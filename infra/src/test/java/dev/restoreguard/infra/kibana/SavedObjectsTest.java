@@ -58,10 +58,29 @@ class SavedObjectsTest {
         final AssetCheck check = new AssetCheck(bundled());
         assertThat(check.problems).isEmpty();
         // the one runtime field, on the latest-state alerts view: evidence is a flattened field
-        assertThat(check.runtimeFieldsUsed).isEqualTo(Map.of("restoreguard-alerts", Set.of("restoreguard.effective_environment")));
+        assertThat(check.runtimeFieldsUsed).isEqualTo(Map.of("restoreguard-alerts", Set.of("restoreguard.evidence.targets.effective_environment")));
         assertThat(check.fieldsUsed.get("search/restoreguard-search-restores-into-production"))
                 .contains("rule.id", "alert.status", "restoreguard.evidence.targets.effective_environment");
         assertThat(check.fieldsUsed.get("lens/restoreguard-lens-top-observers")).contains("host.name");
+        // a runtime field without a script takes the value at its own path in _source: that path must
+        // be one the sink writes, here a keyed sub-field of the flattened evidence
+        for (final ObjectNode view : bundled()) {
+            if (view.path("type").asText().equals("index-pattern")) {
+                final JsonNode runtime = parse(view.at("/attributes/runtimeFieldMap").asText());
+                runtime.fieldNames().forEachRemaining(name -> {
+                    assertThat(runtime.path(name).has("script")).as(name).isFalse();
+                    assertThat(check.templateHas(view.at("/attributes/title").asText(), name, null)).as(name).isTrue();
+                });
+            }
+        }
+    }
+
+    private static JsonNode parse(final String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
