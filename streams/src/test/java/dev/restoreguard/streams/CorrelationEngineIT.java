@@ -78,7 +78,7 @@ class CorrelationEngineIT {
         // Alerts of earlier runs (a kept stack) or of other tests must not count: read from here on.
         alertsStart = endOffsets(Topics.ALERTS.name());
         stateDir = Files.createTempDirectory("restoreguard-engine-it");
-        final EngineConfig config = EngineConfig.defaults().withBootstrapServers(stack.bootstrapServers())
+        final EngineConfig config = TestBridge.trusting(EngineConfig.defaults()).withBootstrapServers(stack.bootstrapServers())
                 .withApplication("restoreguard-engine-it-" + UUID.randomUUID(), stateDir, freePort());
         app = new CorrelationApp(config, Duration.ofSeconds(30));
         app.start();
@@ -162,7 +162,7 @@ class CorrelationEngineIT {
 
         static Scenario load(final String resource) {
             try (InputStream in = CorrelationEngineIT.class.getResourceAsStream(resource)) {
-                final ScenarioReader reader = new ScenarioReader();
+                final ScenarioReader reader = TestBridge.reader();
                 final List<Routed> events = new ArrayList<>();
                 JsonNode expect = null;
                 final String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");

@@ -1,5 +1,6 @@
 package dev.restoreguard.streams.app;
 
+import dev.restoreguard.streams.approval.TrustedKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -23,10 +24,13 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
  * @param inMemoryState      keep key-value state in memory instead of RocksDB (replay and benchmarks:
  *                           the test driver commits after every record, which flushes RocksDB each time)
+ * @param trustedKeys        approval-bridge keys whose signed approvals the engine trusts
+ *                           ({@link TrustedKeys}, {@value TrustedKeys#VARIABLE})
  */
 public record EngineConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
                            Duration allowedLateness, Duration historyRetention, Duration sessionRetention,
-                           int httpPort, String processingGuarantee, boolean inMemoryState) {
+                           int httpPort, String processingGuarantee, boolean inMemoryState,
+                           TrustedKeys trustedKeys) {
 
     public EngineConfig {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap_servers", "required");
@@ -38,6 +42,7 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         require(StreamsConfig.EXACTLY_ONCE_V2.equals(processingGuarantee)
                 || StreamsConfig.AT_LEAST_ONCE.equals(processingGuarantee), "processing_guarantee",
                 "must be exactly_once_v2 or at_least_once, was " + processingGuarantee);
+        trustedKeys = trustedKeys == null ? TrustedKeys.none() : trustedKeys;
     }
 
     private static void require(final boolean ok, final String key, final String message) {
@@ -51,7 +56,7 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         return new EngineConfig("127.0.0.1:9092", "restoreguard-engine",
                 Path.of(System.getProperty("user.home"), ".restoreguard", "engine-state"), 1,
                 Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(2), 8710,
-                StreamsConfig.EXACTLY_ONCE_V2, false);
+                StreamsConfig.EXACTLY_ONCE_V2, false, TrustedKeys.none());
     }
 
     /** The defaults overridden by {@code RESTOREGUARD_ENGINE_*} variables of {@code env}. */
@@ -66,29 +71,36 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
                 duration(env, "RESTOREGUARD_ENGINE_HISTORY_RETENTION", d.historyRetention()),
                 duration(env, "RESTOREGUARD_ENGINE_SESSION_RETENTION", d.sessionRetention()),
                 integer(env, "RESTOREGUARD_ENGINE_HTTP_PORT", d.httpPort()),
-                env.getOrDefault("RESTOREGUARD_ENGINE_PROCESSING_GUARANTEE", d.processingGuarantee()), false);
+                env.getOrDefault("RESTOREGUARD_ENGINE_PROCESSING_GUARANTEE", d.processingGuarantee()), false,
+                TrustedKeys.fromEnvironment(env));
     }
 
     public EngineConfig withBootstrapServers(final String servers) {
         return new EngineConfig(servers, applicationId, stateDir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, httpPort, processingGuarantee, inMemoryState);
+                sessionRetention, httpPort, processingGuarantee, inMemoryState, trustedKeys);
     }
 
     public EngineConfig withAllowedLateness(final Duration lateness) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, lateness,
                 historyRetention.compareTo(lateness) >= 0 ? historyRetention : lateness, sessionRetention,
-                httpPort, processingGuarantee, inMemoryState);
+                httpPort, processingGuarantee, inMemoryState, trustedKeys);
     }
 
     public EngineConfig withApplication(final String id, final Path dir, final int port) {
         return new EngineConfig(bootstrapServers, id, dir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, port, processingGuarantee, inMemoryState);
+                sessionRetention, port, processingGuarantee, inMemoryState, trustedKeys);
     }
 
     /** This configuration with key-value state in memory (replay, benchmarks). */
     public EngineConfig withInMemoryState() {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
-                historyRetention, sessionRetention, httpPort, processingGuarantee, true);
+                historyRetention, sessionRetention, httpPort, processingGuarantee, true, trustedKeys);
+    }
+
+    /** This configuration trusting exactly {@code keys} for approval signatures. */
+    public EngineConfig withTrustedKeys(final TrustedKeys keys) {
+        return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
+                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, keys);
     }
 
     private static int integer(final Map<String, String> env, final String key, final int fallback) {

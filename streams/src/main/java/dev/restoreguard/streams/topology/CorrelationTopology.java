@@ -39,7 +39,7 @@ import org.apache.kafka.streams.state.Stores;
  * restoreguard.inventory ───┘                                                               │
  * restoreguard.hosts.snapshots (key observer) ──────────────────────────────────────────────┼─ observer-correlation
  * restoreguard.restores (key observer) ─────────────────────────────────────────────────────┘   RG-001..RG-006
- * restoreguard.dlq ─ pipeline-health RG-901/902/903                                              │
+ * restoreguard.dlq ─ pipeline-health RG-901/902/903      (approvals verified there: RG-920..924) │
  *                          └──────────────────────────────── restoreguard.alerts ────────────────┘
  * </pre>
  *
@@ -97,7 +97,8 @@ public final class CorrelationTopology {
         final KStream<String, Envelope> reference = source(builder, Topics.ENGINE_REFERENCE, "reference-source");
         hosts.merge(restores, Named.as("observer-merge"))
                 .merge(reference, Named.as("reference-merge"))
-                .process(() -> new ObserverCorrelationProcessor(config.allowedLateness(), config.sessionRetention()),
+                .process(() -> new ObserverCorrelationProcessor(config.allowedLateness(), config.sessionRetention(),
+                                config.trustedKeys()),
                         Named.as("observer-correlation"), StoreNames.REFERENCE, StoreNames.HOSTS, StoreNames.SESSIONS,
                         StoreNames.OBSERVER_JUDGMENTS, StoreNames.OBSERVER_JUDGMENTS_BY_TIME,
                         StoreNames.OBSERVER_ALERTS, StoreNames.OBSERVER_META)
