@@ -4,6 +4,8 @@ import dev.restoreguard.producers.approval.ApprovalSigner;
 import dev.restoreguard.producers.scenario.ScenarioReader;
 import dev.restoreguard.streams.app.EngineConfig;
 import dev.restoreguard.streams.approval.TrustedKeys;
+import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.util.List;
 
 /**
@@ -13,8 +15,12 @@ import java.util.List;
  */
 public final class TestBridge {
 
+    private static final KeyPair KEYS = ApprovalSigner.generateKeyPair();
+    /** The bridge's private key, for tests that need another signer with the same key (a shorter validity). */
+    public static final PrivateKey PRIVATE_KEY = KEYS.getPrivate();
     /** Signs the tests' approvals. */
-    public static final ApprovalSigner SIGNER = ApprovalSigner.ephemeral("test-bridge");
+    public static final ApprovalSigner SIGNER = new ApprovalSigner("test-bridge", KEYS.getPrivate(), KEYS.getPublic(),
+            ApprovalSigner.DEFAULT_VALIDITY);
 
     private TestBridge() {
     }
