@@ -82,14 +82,9 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final ScenarioReader reader;
-        try {
-            reader = bootstrapServer == null ? new ScenarioReader()
-                    : new ScenarioReader(BridgeKeys.signer(signingKey, keyId, System.getenv(), StackSettings.defaultHome()));
-        } catch (IllegalArgumentException e) {
-            err.println("replay: " + e.getMessage());
-            return 2;
-        }
+        // the bridge key is read on the first approval: a scenario without approvals needs none
+        final ScenarioReader reader = bootstrapServer == null ? new ScenarioReader()
+                : new ScenarioReader(() -> BridgeKeys.signer(signingKey, keyId, System.getenv(), StackSettings.defaultHome()));
         // in-process, the engine trusts exactly the ephemeral key this run signs with
         final EngineConfig config = bootstrapServer != null ? null
                 : EngineConfig.defaults().withAllowedLateness(allowedLateness).withTrustedKeys(TrustedKeys.of(List.of(
