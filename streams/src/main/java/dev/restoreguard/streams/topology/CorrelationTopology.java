@@ -39,7 +39,7 @@ import org.apache.kafka.streams.state.Stores;
  * restoreguard.inventory ───┘                                                               │
  * restoreguard.hosts.snapshots (key observer) ──────────────────────────────────────────────┼─ observer-correlation
  * restoreguard.restores (key observer) ─────────────────────────────────────────────────────┘   RG-001..RG-006
- * restoreguard.dlq ─ pipeline-health RG-901/902/903      (approvals verified there: RG-920..924) │
+ * restoreguard.dlq ─ pipeline-health RG-901/902/903                                              │
  *                          └──────────────────────────────── restoreguard.alerts ────────────────┘
  * </pre>
  *
@@ -49,6 +49,8 @@ import org.apache.kafka.streams.state.Stores;
  * history and reads it in the same task as its restores, aligned by event time. (A global store
  * would be filled by another thread at its own pace: a restore could be judged before the DNS
  * change that preceded it, and the late change would look too late to revise the verdict.)
+ * observer-correlation verifies each approval's signature against {@link EngineConfig#trustedKeys()}
+ * before it enters the reference history (RG-920..RG-924 when it is not trusted).
  */
 public final class CorrelationTopology {
 
