@@ -1,7 +1,9 @@
 package dev.restoreguard.bench;
 
+import dev.restoreguard.producers.approval.ApprovalSigner;
 import dev.restoreguard.producers.scenario.Routed;
 import dev.restoreguard.streams.app.EngineConfig;
+import dev.restoreguard.streams.approval.TrustedKeys;
 import dev.restoreguard.streams.replay.ReplayDriver;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,11 +36,13 @@ public final class EngineThroughputBench {
 
     public static Result run(final int events, final int observers, final int assets, final int runs) {
         final long g0 = System.nanoTime();
-        final List<Routed> input = MixedStream.generate(events, observers, assets, 42L);
+        final ApprovalSigner signer = ApprovalSigner.ephemeral("bench");
+        final List<Routed> input = MixedStream.generate(events, observers, assets, 42L, signer);
         final long generationMillis = (System.nanoTime() - g0) / 1_000_000;
         final List<Run> measured = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
-            try (ReplayDriver driver = new ReplayDriver(EngineConfig.fromEnvironment(Map.of()))) {
+            try (ReplayDriver driver = new ReplayDriver(EngineConfig.defaults().withTrustedKeys(
+                    TrustedKeys.of(List.of(TrustedKeys.TrustedKey.unscoped(signer.keyId(), signer.publicKey().orElseThrow())))))) {
                 // the inventory (100k assets) is loaded before the clock starts: it is set-up, not load
                 driver.send(input.get(0).topic(), input.get(0).key(), input.get(0).envelope());
                 final long t0 = System.nanoTime();

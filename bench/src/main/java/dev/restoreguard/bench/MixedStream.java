@@ -3,6 +3,7 @@ package dev.restoreguard.bench;
 import dev.restoreguard.events.Envelope;
 import dev.restoreguard.events.Topics;
 import dev.restoreguard.events.approval.ApprovalEvent;
+import dev.restoreguard.producers.approval.ApprovalSigner;
 import dev.restoreguard.events.dns.DnsRecordChange;
 import dev.restoreguard.events.inventory.InventorySnapshot;
 import dev.restoreguard.events.restore.RestoreEvent;
@@ -40,8 +41,9 @@ public final class MixedStream {
         return "srv-" + i;
     }
 
-    /** The inventory followed by {@code events} mixed events. */
-    public static List<Routed> generate(final int events, final int observers, final int assets, final long seed) {
+    /** The inventory followed by {@code events} mixed events; approvals signed by {@code signer}, as the bridge does. */
+    public static List<Routed> generate(final int events, final int observers, final int assets, final long seed,
+                                        final ApprovalSigner signer) {
         final SplittableRandom random = new SplittableRandom(seed);
         final List<Routed> out = new ArrayList<>(events + 1);
         final List<InventorySnapshot.Asset> inventory = new ArrayList<>(assets);
@@ -87,7 +89,7 @@ public final class MixedStream {
                 final ApprovalEvent approval = new ApprovalEvent("CHG" + n, "approved", List.of(asset(a)),
                         new ApprovalEvent.Window(start, start.plus(Duration.ofHours(2))), "cab@corp.example", "bench",
                         null);
-                out.add(new Routed(Topics.APPROVALS.name(), approval.changeId(), Envelope.of("bench", at, null, approval)));
+                out.add(new Routed(Topics.APPROVALS.name(), approval.changeId(), signer.envelope("bench", at, approval)));
             }
         }
         return out;

@@ -3,6 +3,10 @@ package dev.restoreguard.cli;
 import dev.restoreguard.events.Envelope;
 import dev.restoreguard.events.Topics;
 import dev.restoreguard.events.approval.ApprovalEvent;
+import dev.restoreguard.infra.stack.StackSettings;
+import dev.restoreguard.producers.approval.ApprovalSigner;
+import dev.restoreguard.producers.approval.BridgeKeys;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -15,8 +19,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code restoreguard approve --change CHG --target T [--target T2] --from TIME --to TIME}: an
  * approval for organisations without a ticket system, published on {@code restoreguard.approvals}
- * keyed by change id. NOTE: published unsigned; once the approval bridge signs approvals and the
- * engine verifies them (issue 5), this command must go through the bridge.
+ * keyed by change id, signed by the approval bridge's key ({@code --signing-key}, else
+ * {@code RESTOREGUARD_APPROVAL_SIGNING_KEY}, else {@code <home>/keys/local-bridge.key}, which
+ * {@code restoreguard up} and {@code restoreguard keys generate} create): the engine trusts only
+ * signed approvals.
  */
 @Command(name = "approve", mixinStandardHelpOptions = true,
         description = "Approve (or revoke) a change covering targets for a time window.")
@@ -37,6 +43,13 @@ public final class ApproveCommand implements Callable<Integer> {
     private String state;
     @Option(names = "--bootstrap-server", defaultValue = "localhost:9092", description = "Kafka (default: ${DEFAULT-VALUE})")
     private String bootstrap;
+    @Option(names = "--signing-key", paramLabel = "FILE", description = "the approval bridge's PKCS#8 private key "
+            + "(default: $RESTOREGUARD_APPROVAL_SIGNING_KEY, else <home>/keys/local-bridge.key)")
+    private Path signingKey;
+    @Option(names = "--key-id", paramLabel = "ID", description = "the signing key's id (default: its file name without .key)")
+    private String keyId;
+    @Option(names = "--home", paramLabel = "DIR", description = "RestoreGuard home (default $RESTOREGUARD_HOME, else ~/.restoreguard)")
+    private Path home;
 
     @Override
     public Integer call() throws Exception {
@@ -45,7 +58,9 @@ public final class ApproveCommand implements Callable<Integer> {
             final ApprovalEvent a = new ApprovalEvent(change, state, targets,
                     new ApprovalEvent.Window(OffsetDateTime.parse(from).toInstant(), OffsetDateTime.parse(to).toInstant()),
                     approvedBy != null ? approvedBy : System.getProperty("user.name"), "cli", null);
-            e = Envelope.of("cli", Instant.now(), null, a);
+            final ApprovalSigner signer = BridgeKeys.signer(signingKey, keyId, System.getenv(),
+                    home != null ? home : StackSettings.defaultHome());
+            e = signer.envelope("cli", Instant.now(), a);
         } catch (IllegalArgumentException | java.time.DateTimeException ex) {
             spec.commandLine().getErr().println("approve: " + ex.getMessage());
             return 2;
@@ -53,8 +68,8 @@ public final class ApproveCommand implements Callable<Integer> {
         try (EmitPublisher publisher = new EmitPublisher(bootstrap)) {
             publisher.publish(Topics.APPROVALS, change, e);
         }
-        spec.commandLine().getOut().printf("approval %s (%s) for %s published (event %s)%n", change, state,
-                String.join(", ", targets), e.eventId());
+        spec.commandLine().getOut().printf("approval %s (%s) for %s signed with key %s and published (event %s)%n",
+                change, state, String.join(", ", targets), ((ApprovalEvent) e.payload()).signature().keyId(), e.eventId());
         return 0;
     }
 }

@@ -132,11 +132,12 @@ final class DemoIncident {
     }
 
     /**
-     * Plays the records in order, narrating each step. Returns the number of events published
+     * Plays the records in order, narrating each step; {@code reader} maps records as replay does (its
+     * signer signs the approvals, which the running engine must trust). Returns the number of events published
      * (hosts-file edits count once each).
      */
-    int play(final Stage stage, final Duration pace, final Consumer<String> narrate) throws IOException, InterruptedException {
-        final ScenarioReader reader = new ScenarioReader();
+    int play(final ScenarioReader reader, final Stage stage, final Duration pace, final Consumer<String> narrate)
+            throws IOException, InterruptedException {
         Instant previous = null;
         int published = 0;
         int number = 0;

@@ -3,9 +3,12 @@ package dev.restoreguard.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.restoreguard.events.Json;
 import dev.restoreguard.events.alert.Alert;
+import dev.restoreguard.infra.stack.StackSettings;
+import dev.restoreguard.producers.approval.BridgeKeys;
 import dev.restoreguard.producers.scenario.Routed;
 import dev.restoreguard.producers.scenario.ScenarioReader;
 import dev.restoreguard.streams.app.EngineConfig;
+import dev.restoreguard.streams.approval.TrustedKeys;
 import dev.restoreguard.streams.replay.ReplayDriver;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +32,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * collectors' parsing code and the real correlation topology in-process, and prints the final
  * version of every alert as one JSON line. Diagnostics (skipped lines, too-late records) go to
  * stderr with their line numbers.
+ *
+ * <p>Approvals pass through the approval bridge's signer as live ones do: in-process with an
+ * ephemeral key pair that only this run's engine trusts; with {@code --bootstrap-server} with the
+ * bridge key ({@code --signing-key}, else {@code RESTOREGUARD_APPROVAL_SIGNING_KEY}, else the local
+ * key of the RestoreGuard home), which the running engine must trust.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Replays a scenario file through the correlation engine and prints the final alerts as JSON lines.",
@@ -62,12 +69,26 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "how late a record may arrive and still revise verdicts (ISO-8601, default ${DEFAULT-VALUE})")
     private Duration allowedLateness;
 
+    @Option(names = "--signing-key", paramLabel = "FILE",
+            description = "with --bootstrap-server: the approval bridge's PKCS#8 private key (default "
+                    + "$RESTOREGUARD_APPROVAL_SIGNING_KEY, else <home>/keys/local-bridge.key)")
+    private Path signingKey;
+
+    @Option(names = "--key-id", paramLabel = "ID",
+            description = "with --bootstrap-server: the signing key's id (default: its file name without .key)")
+    private String keyId;
+
     @Override
     public Integer call() throws IOException {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final EngineConfig config = EngineConfig.fromEnvironment(Map.of()).withAllowedLateness(allowedLateness);
-        final ScenarioReader reader = new ScenarioReader();
+        // the bridge key is read on the first approval: a scenario without approvals needs none
+        final ScenarioReader reader = bootstrapServer == null ? new ScenarioReader()
+                : new ScenarioReader(() -> BridgeKeys.signer(signingKey, keyId, System.getenv(), StackSettings.defaultHome()));
+        // in-process, the engine trusts exactly the ephemeral key this run signs with
+        final EngineConfig config = bootstrapServer != null ? null
+                : EngineConfig.defaults().withAllowedLateness(allowedLateness).withTrustedKeys(TrustedKeys.of(List.of(
+                        TrustedKeys.TrustedKey.unscoped(reader.signer().keyId(), reader.signer().publicKey().orElseThrow()))));
         int lineNumber = 0;
         int published = 0;
         int skipped = 0;

@@ -9,13 +9,16 @@ import dev.restoreguard.infra.stack.LocalStack;
 import dev.restoreguard.infra.stack.StackException;
 import dev.restoreguard.infra.stack.StackSettings;
 import dev.restoreguard.infra.stack.StackStatus;
+import dev.restoreguard.producers.approval.BridgeKeys;
 import dev.restoreguard.producers.config.CollectorConfig;
+import dev.restoreguard.producers.scenario.ScenarioReader;
 import dev.restoreguard.sinks.SinkException;
 import dev.restoreguard.sinks.alert.config.AlertsConfig;
 import dev.restoreguard.sinks.alert.config.SinksFile;
 import dev.restoreguard.sinks.alert.config.WebhookConfig;
 import dev.restoreguard.streams.app.CorrelationApp;
 import dev.restoreguard.streams.app.EngineConfig;
+import dev.restoreguard.streams.approval.TrustedKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -126,15 +129,19 @@ public final class UpCommand implements Callable<Integer> {
         }
         StackCommand.printStatus(out, status);
         final String bootstrap = settings.bootstrapServers();
+        // the approval bridge's local key: `approve` signs with it and this engine trusts it
+        BridgeKeys.ensureLocal(settings.home());
         final EngineConfig fromEnv = EngineConfig.fromEnvironment(System.getenv());
-        final EngineConfig engineConfig = fromEnv.withBootstrapServers(bootstrap)
+        final EngineConfig engineConfig = (System.getenv(TrustedKeys.VARIABLE) == null
+                ? fromEnv.withTrustedKeys(TrustedKeys.directory(BridgeKeys.keysDir(settings.home()))) : fromEnv)
+                .withBootstrapServers(bootstrap)
                 .withApplication(fromEnv.applicationId(), settings.home().resolve("engine-state"),
                         engineHttpPort == null ? fromEnv.httpPort() : engineHttpPort);
         final AtomicBoolean stopping = new AtomicBoolean();
         try (LocalServices services = new LocalServices(bootstrap);
              LocalWebhookReceiver receiver = channels == null
                      ? new LocalWebhookReceiver(settings.home().resolve("webhook-deliveries.jsonl"),
-                     LocalWebhookReceiver.secret(settings.home().resolve("keys/local-webhook.secret")), console::delivered) : null;
+                     LocalWebhookReceiver.secret(settings.home().resolve("webhook/local-webhook.secret")), console::delivered) : null;
              KafkaConsumer<String, Alert> alerts = AlertsTail.open(bootstrap)) {
             final Thread hook = new Thread(() -> {
                 stopping.set(true);
@@ -288,7 +295,9 @@ public final class UpCommand implements Callable<Integer> {
             console.println("[demo] " + incident.description());
             try (ClusterReplay target = new ClusterReplay(bootstrap, Duration.ofSeconds(1), engineGroup);
                  KafkaConsumer<String, Envelope> snapshots = snapshotsTail(bootstrap)) {
-                final int published = incident.play(new DemoIncident.Stage() {
+                final ScenarioReader reader = new ScenarioReader(
+                        () -> BridgeKeys.signer(null, null, System.getenv(), settings.home()));
+                final int published = incident.play(reader, new DemoIncident.Stage() {
                     @Override
                     public void publish(final dev.restoreguard.producers.scenario.Routed event) {
                         target.send(event.topic(), event.key(), event.envelope());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.restoreguard.events.Topics;
 import dev.restoreguard.events.restore.RestoreEvent;
 import dev.restoreguard.producers.scenario.Routed;
+import dev.restoreguard.producers.scenario.ScenarioReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ class DemoIncidentTest {
         final List<String> narration = new ArrayList<>();
         final Instant before = Instant.now().minusMillis(1);
 
-        final int count = incident.play(new DemoIncident.Stage() {
+        final int count = incident.play(new ScenarioReader(), new DemoIncident.Stage() {
             @Override
             public void publish(final Routed event) {
                 published.add(event);

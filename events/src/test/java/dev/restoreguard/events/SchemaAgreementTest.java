@@ -35,7 +35,7 @@ class SchemaAgreementTest {
             "ecs.version=blank", "ecs.version const",
             "ecs.version=value", "ecs.version const",
             // Jackson reads "" as a missing instant; no record ever writes one
-            "payload.signature.signed_at=blank", "blank optional instant",
+            "payload.signature.expires_at=blank", "blank optional instant",
             "payload.last_event_time=blank", "blank optional instant");
 
     static List<String> samples() {

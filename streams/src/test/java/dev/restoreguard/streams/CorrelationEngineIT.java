@@ -8,10 +8,13 @@ import dev.restoreguard.events.Json;
 import dev.restoreguard.events.JsonSerde;
 import dev.restoreguard.events.Topics;
 import dev.restoreguard.events.alert.Alert;
+import dev.restoreguard.events.approval.ApprovalEvent;
+import dev.restoreguard.producers.approval.BridgeKeys;
 import dev.restoreguard.producers.scenario.Routed;
 import dev.restoreguard.producers.scenario.ScenarioReader;
 import dev.restoreguard.streams.app.CorrelationApp;
 import dev.restoreguard.streams.app.EngineConfig;
+import dev.restoreguard.streams.approval.TrustedKeys;
 import dev.restoreguard.testkit.TestStack;
 import dev.restoreguard.testkit.WithLocalStack;
 import java.io.IOException;
@@ -39,9 +42,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -50,7 +55,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -60,6 +68,7 @@ import org.junit.jupiter.api.TestInstance;
  * {@code /check-restore} must explain the restore from the engine's own stores.
  */
 @WithLocalStack
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CorrelationEngineIT {
 
@@ -71,6 +80,8 @@ class CorrelationEngineIT {
     private Path stateDir;
     private CorrelationApp app;
     private Map<TopicPartition, Long> alertsStart;
+    private Path bridgeHome;
+    private String applicationId;
 
     @BeforeAll
     void startEngine(final TestStack testStack) throws Exception {
@@ -78,8 +89,14 @@ class CorrelationEngineIT {
         // Alerts of earlier runs (a kept stack) or of other tests must not count: read from here on.
         alertsStart = endOffsets(Topics.ALERTS.name());
         stateDir = Files.createTempDirectory("restoreguard-engine-it");
-        final EngineConfig config = EngineConfig.defaults().withBootstrapServers(stack.bootstrapServers())
-                .withApplication("restoreguard-engine-it-" + UUID.randomUUID(), stateDir, freePort());
+        // the engine trusts the tests' bridge and, as `up` does, the local bridge key of its home
+        bridgeHome = Files.createTempDirectory("restoreguard-bridge-it");
+        BridgeKeys.ensureLocal(bridgeHome);
+        final List<TrustedKeys.TrustedKey> trusted = new ArrayList<>(TestBridge.trustedKeys().keys());
+        trusted.addAll(TrustedKeys.directory(BridgeKeys.keysDir(bridgeHome)).keys());
+        applicationId = "restoreguard-engine-it-" + UUID.randomUUID();
+        final EngineConfig config = EngineConfig.defaults().withTrustedKeys(TrustedKeys.of(trusted))
+                .withBootstrapServers(stack.bootstrapServers()).withApplication(applicationId, stateDir, freePort());
         app = new CorrelationApp(config, Duration.ofSeconds(30));
         app.start();
         assertThat(app.awaitRunning(DEADLINE)).as("engine RUNNING, state " + app.state()).isTrue();
@@ -90,9 +107,11 @@ class CorrelationEngineIT {
         if (app != null) {
             app.close();
         }
-        if (stateDir != null) {
-            try (Stream<Path> paths = Files.walk(stateDir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        for (Path dir : new Path[] {stateDir, bridgeHome}) {
+            if (dir != null) {
+                try (Stream<Path> paths = Files.walk(dir)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
         }
     }
@@ -155,6 +174,102 @@ class CorrelationEngineIT {
         assertThat(Json.MAPPER.readTree(response.body()).path("parameter").asText()).isEqualTo("at");
     }
 
+    /**
+     * Issue 5: anyone who can write to Kafka must not silence RG-001 by publishing an approval. An
+     * unsigned approval written straight to the topic covers nothing and raises RG-920 exactly
+     * once (the reference topic has six partitions, each task rejects it); an approval signed the
+     * way {@code restoreguard approve} signs (the local bridge key of the home) covers.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE) // last: its records are days after the Friday scenario's, which would make those late
+    void shouldNotLetAnUnsignedApprovalSilenceRg001ButTrustAnApproveSignedOne() throws Exception {
+        final String observer = "vbr-sign.corp.example";
+        final String target = "sql-prod-01.corp.example";
+        final ApprovalEvent.Window morning = new ApprovalEvent.Window(Instant.parse("2026-11-25T10:00:00Z"),
+                Instant.parse("2026-11-25T12:00:00Z"));
+        // the next day, more than 24 hours from the morning: the unsigned restore's verdict is RG-001, not RG-005
+        final ApprovalEvent.Window nextDay = new ApprovalEvent.Window(Instant.parse("2026-11-26T13:00:00Z"),
+                Instant.parse("2026-11-26T15:00:00Z"));
+        final Instant approvedAt = Instant.parse("2026-11-25T09:00:00Z");
+        final Envelope unsigned = Envelope.of("cli", approvedAt, null, new ApprovalEvent("CHG-IT-UNSIGNED", "approved",
+                List.of(target), morning, "mallory", "cli", null));
+        // what ApproveCommand does: the bridge key of the home, then sign the envelope
+        final Envelope signed = BridgeKeys.signer(null, null, Map.of(), bridgeHome).envelope("cli", approvedAt,
+                new ApprovalEvent("CHG-IT-SIGNED", "approved", List.of(target), nextDay, "cab", "cli", null));
+        final String inventory = ScenarioFixture.INVENTORY.replace("2026-11-20T08:00:00Z", "2026-11-25T08:00:00Z");
+        final List<Routed> reference = new ArrayList<>(((ScenarioReader.Events) TestBridge.reader().read(1, inventory))
+                .events());
+        reference.add(new Routed(Topics.APPROVALS.name(), "CHG-IT-UNSIGNED", unsigned));
+        reference.add(new Routed(Topics.APPROVALS.name(), "CHG-IT-SIGNED", signed));
+        produce(reference);
+        awaitCheck(observer, target, "2026-11-26T14:00:00Z", v -> !v.path("covering_approval").isNull()
+                && !v.path("covering_approval").isMissingNode());
+        assertThat(check(observer, target, "2026-11-25T11:00:00Z").body().path("would_alert").asBoolean()).isTrue();
+
+        final ScenarioReader reader = TestBridge.reader();
+        produce(List.of(restoreOn(reader, observer, "it-sign-unsigned", "2026-11-25T11:00:00Z", target),
+                restoreOn(reader, observer, "it-sign-covered", "2026-11-26T14:00:00Z", target)));
+        awaitEngineCaughtUp();
+
+        final List<Alert> published = publishedSinceStart();
+        assertThat(published).filteredOn(a -> a.alert().subject().equals("restore:veeam:it-sign-unsigned"))
+                .extracting(a -> a.rule().id()).contains("RG-001");
+        assertThat(published).filteredOn(a -> a.alert().subject().equals("restore:veeam:it-sign-covered")).isEmpty();
+        assertThat(published).filteredOn(a -> a.alert().subject().startsWith("approval:"))
+                .extracting(a -> a.rule().id() + " " + a.alert().subject())
+                .containsExactly("RG-920 approval:CHG-IT-UNSIGNED:" + unsigned.eventId());
+    }
+
+    private static Routed restoreOn(final ScenarioReader reader, final String observer, final String session,
+                                    final String at, final String target) {
+        final String line = "{\"kind\":\"restore\",\"at\":\"" + at + "\",\"product\":\"veeam\",\"session_id\":\""
+                + session + "\",\"state\":\"started\",\"observer\":\"" + observer + "\",\"target\":\"" + target + "\"}";
+        return ((ScenarioReader.Events) reader.read(1, line)).events().get(0);
+    }
+
+    /** Waits until the engine has committed every input record produced so far (under exactly-once, with its output). */
+    private void awaitEngineCaughtUp() throws Exception {
+        final Set<String> inputs = Set.of(Topics.RESTORES.name(), Topics.APPROVALS.name(), Topics.INVENTORY.name(),
+                Topics.ENGINE_REFERENCE.name());
+        final Instant deadline = Instant.now().plus(DEADLINE);
+        try (Admin admin = Admin.create(stack.kafkaConfig())) {
+            while (Instant.now().isBefore(deadline)) {
+                final Map<TopicPartition, Long> ends = new LinkedHashMap<>();
+                for (String topic : inputs) {
+                    ends.putAll(endOffsets(topic));
+                }
+                final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                if (ends.entrySet().stream().allMatch(e -> e.getValue() == 0 || committed.get(e.getKey()) != null
+                        && committed.get(e.getKey()).offset() >= e.getValue())) {
+                    return;
+                }
+                TimeUnit.MILLISECONDS.sleep(200); // poll again after a short pause
+            }
+        }
+        throw new AssertionError("the engine did not commit its inputs within " + DEADLINE + "; state " + app.state());
+    }
+
+    /** Every alert record (read_committed) published since the engine started, in order. */
+    private List<Alert> publishedSinceStart() {
+        final Map<String, Object> config = stack.kafkaConfig();
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        final List<Alert> alerts = new ArrayList<>();
+        try (KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                Topics.ALERTS.valueSerde().deserializer())) {
+            consumer.assign(alertsStart.keySet());
+            alertsStart.forEach(consumer::seek);
+            final Map<TopicPartition, Long> ends = consumer.endOffsets(alertsStart.keySet(), Duration.ofSeconds(30));
+            final Instant deadline = Instant.now().plus(DEADLINE);
+            while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
+                    && Instant.now().isBefore(deadline)) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> alerts.add(r.value()));
+            }
+        }
+        return alerts;
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     /** The scenario's events in arrival order and its expectation. */
@@ -162,7 +277,7 @@ class CorrelationEngineIT {
 
         static Scenario load(final String resource) {
             try (InputStream in = CorrelationEngineIT.class.getResourceAsStream(resource)) {
-                final ScenarioReader reader = new ScenarioReader();
+                final ScenarioReader reader = TestBridge.reader();
                 final List<Routed> events = new ArrayList<>();
                 JsonNode expect = null;
                 final String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");

@@ -26,7 +26,7 @@ final class ScenarioFixture implements AutoCloseable {
             {"cidr":"10.40.0.0/16","environment":"staging"},{"cidr":"10.50.0.0/16","environment":"management"},\
             {"cidr":"fd00:20::/32","environment":"Production"}]}""";
 
-    private final ScenarioReader reader = new ScenarioReader();
+    private final ScenarioReader reader = TestBridge.reader();
     private final ReplayDriver driver;
     private final List<String> skipped = new ArrayList<>();
     private int line;
@@ -35,8 +35,9 @@ final class ScenarioFixture implements AutoCloseable {
         this(EngineConfig.defaults());
     }
 
+    /** An engine with {@code config}; one that trusts no key trusts the tests' bridge ({@link TestBridge}). */
     ScenarioFixture(final EngineConfig config) {
-        driver = new ReplayDriver(config);
+        driver = new ReplayDriver(config.trustedKeys().keys().isEmpty() ? TestBridge.trusting(config) : config);
     }
 
     /** Feeds scenario lines in arrival order. */

@@ -21,7 +21,8 @@ import java.util.Set;
  * @param window     the change window; an approval without one covers nothing
  * @param approvedBy who approved
  * @param origin     where it came from ({@code servicenow}, {@code cli}, {@code scenario})
- * @param signature  the approval bridge's signature, if signed
+ * @param signature  the approval bridge's signature ({@link ApprovalSignatures}); the engine trusts
+ *                   an approval only when it verifies (docs/detections.md, "Approval signing")
  */
 public record ApprovalEvent(String changeId, String state, List<String> targets, Window window,
                             String approvedBy, String origin, Signature signature) implements EventPayload {
@@ -64,7 +65,22 @@ public record ApprovalEvent(String changeId, String state, List<String> targets,
         }
     }
 
-    /** Ed25519 signature of the approval bridge over the canonical approval, with its key id. */
-    public record Signature(String keyId, String algorithm, String value, Instant signedAt) {
+    /** This approval with {@code signature} (none to strip it). */
+    public ApprovalEvent withSignature(final Signature signature) {
+        return new ApprovalEvent(changeId, state, targets, window, approvedBy, origin, signature);
+    }
+
+    /**
+     * The approval bridge's signature over the canonical approval ({@link ApprovalSignatures#canonical}).
+     * Every field is optional here so that a malformed signature is read and judged by the engine
+     * (a security alert) rather than dead-lettered.
+     *
+     * @param keyId     which bridge key signed (the engine's trusted keys are looked up by it)
+     * @param algorithm {@value ApprovalSignatures#ALGORITHM}
+     * @param nonce     unique per signed approval; the engine refuses a nonce it has already seen
+     * @param expiresAt not after: the engine refuses the record once its reference time is past this
+     * @param value     the signature, base64
+     */
+    public record Signature(String keyId, String algorithm, String nonce, Instant expiresAt, String value) {
     }
 }

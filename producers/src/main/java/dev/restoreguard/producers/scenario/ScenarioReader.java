@@ -12,6 +12,7 @@ import dev.restoreguard.events.inventory.InventorySnapshot;
 import dev.restoreguard.events.net.IpAddresses;
 import dev.restoreguard.events.net.Names;
 import dev.restoreguard.events.restore.RestoreEvent;
+import dev.restoreguard.producers.approval.ApprovalSigner;
 import dev.restoreguard.producers.dns.WindowsDnsAuditParser;
 import dev.restoreguard.producers.hosts.HostsFileParser;
 import dev.restoreguard.producers.hosts.HostsSnapshotter;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Reads scenario files (detection contract section 5) line by line and turns each record into
@@ -42,6 +44,38 @@ public final class ScenarioReader {
     private final WindowsDnsAuditParser windowsDns = new WindowsDnsAuditParser();
     private final VeeamSyslogParser veeam = new VeeamSyslogParser();
     private final ServiceNowChangeMapper serviceNow = new ServiceNowChangeMapper();
+    private final Supplier<ApprovalSigner> signerSource;
+    private ApprovalSigner signer;
+
+    /** A reader whose approvals are signed by an ephemeral key (see {@link #signer()}). */
+    public ScenarioReader() {
+        this(ApprovalSigner.ephemeral("replay-ephemeral"));
+    }
+
+    /**
+     * A reader whose {@code approval} and {@code servicenow_change} records pass through the
+     * approval bridge's signer, as live ones do (detection contract section 5).
+     */
+    public ScenarioReader(final ApprovalSigner signer) {
+        this(() -> signer);
+        java.util.Objects.requireNonNull(signer, "signer");
+    }
+
+    /**
+     * A reader that obtains its signer on the first approval (a scenario without approvals needs
+     * no key); a signer that cannot be had skips each approval line with the reason.
+     */
+    public ScenarioReader(final Supplier<ApprovalSigner> signer) {
+        this.signerSource = java.util.Objects.requireNonNull(signer, "signer");
+    }
+
+    /** The signer of this reader's approvals; an in-process engine must trust its public key. */
+    public ApprovalSigner signer() {
+        if (signer == null) {
+            signer = signerSource.get();
+        }
+        return signer;
+    }
 
     /** What one line became. */
     public sealed interface Outcome permits Events, Skipped, Ignored {
@@ -203,7 +237,7 @@ public final class ScenarioReader {
     private Outcome serviceNowChange(final int line, final JsonNode node) {
         return switch (serviceNow.map(node.get("record"))) {
             case ServiceNowChangeMapper.Mapped m -> new Events(line, List.of(new Routed(Topics.APPROVALS.name(),
-                    m.approval().changeId(), Envelope.of(SOURCE, m.at(), null, m.approval()))),
+                    m.approval().changeId(), signer().envelope(SOURCE, m.at(), m.approval()))),
                     m.notes().isEmpty() ? null : "servicenow_change: " + String.join("; ", m.notes()));
             case ServiceNowChangeMapper.Skipped s -> new Skipped(line, "servicenow_change: " + s.reason());
         };
@@ -232,6 +266,6 @@ public final class ScenarioReader {
         final ApprovalEvent approval = new ApprovalEvent(text(node, "change_id"), text(node, "state"),
                 strings(node, "targets"), window, text(node, "approved_by"), "scenario", null);
         return new Events(line, List.of(new Routed(Topics.APPROVALS.name(), approval.changeId(),
-                Envelope.of(SOURCE, at, null, approval))), null);
+                signer().envelope(SOURCE, at, approval))), null);
     }
 }

@@ -3,6 +3,7 @@ package dev.restoreguard.producers.servicenow;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreguard.events.Envelope;
 import dev.restoreguard.events.Topics;
+import dev.restoreguard.producers.approval.ApprovalSigner;
 import dev.restoreguard.producers.runtime.EventSink;
 import java.io.IOException;
 import java.net.URI;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * docs/collectors-restores-approvals.md).
  *
  * <p>Topics written: {@code restoreguard.approvals} (key change number, value {@link Envelope} of
- * an approval). Approvals are published unsigned: signing belongs to the approval bridge.
+ * an approval). This is the approval bridge's ServiceNow side: every approval is signed by its
+ * {@link ApprovalSigner} before it is published.
  */
 public final class ServiceNowChangePoller {
 
@@ -85,13 +87,15 @@ public final class ServiceNowChangePoller {
     private final HttpClient client;
     private final Duration timeout;
     private final ServiceNowChangeMapper mapper = new ServiceNowChangeMapper();
+    private final ApprovalSigner signer;
 
     /**
      * @param instance the instance base URI ({@code https://corp.service-now.com})
      * @param pageSize {@code sysparm_limit}
+     * @param signer   the approval bridge's signer
      */
     public ServiceNowChangePoller(final URI instance, final Auth auth, final int pageSize, final HttpClient client,
-                                  final Duration timeout) {
+                                  final Duration timeout, final ApprovalSigner signer) {
         if (pageSize < 1 || pageSize > 10_000) {
             throw new IllegalArgumentException("page size must be 1..10000, was " + pageSize);
         }
@@ -100,6 +104,7 @@ public final class ServiceNowChangePoller {
         this.pageSize = pageSize;
         this.client = client;
         this.timeout = timeout;
+        this.signer = java.util.Objects.requireNonNull(signer, "signer");
     }
 
     /** The first page's URI for records updated at or after {@code since}. */
@@ -158,7 +163,7 @@ public final class ServiceNowChangePoller {
         for (JsonNode record : records) {
             switch (mapper.map(record)) {
                 case ServiceNowChangeMapper.Mapped m -> {
-                    final Envelope e = Envelope.of(SOURCE, m.at(), null, m.approval());
+                    final Envelope e = signer.envelope(SOURCE, m.at(), m.approval());
                     if (!sink.publish(Topics.APPROVALS, m.approval().changeId(), e)) {
                         // spool full: do not move the watermark past what was not taken
                         return new PollResult(records.size(), published, skipped, watermark);

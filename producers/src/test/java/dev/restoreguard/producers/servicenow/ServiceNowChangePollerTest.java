@@ -9,6 +9,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.restoreguard.events.Json;
 import dev.restoreguard.events.approval.ApprovalEvent;
+import dev.restoreguard.events.approval.ApprovalSignatures;
+import dev.restoreguard.producers.approval.ApprovalSigner;
 import dev.restoreguard.producers.testing.ListSink;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -42,6 +44,8 @@ import org.junit.jupiter.api.Test;
  * {@code Authorization} header.
  */
 class ServiceNowChangePollerTest {
+
+    private static final ApprovalSigner SIGNER = ApprovalSigner.ephemeral("bridge-test");
 
     private HttpServer server;
     private URI base;
@@ -142,7 +146,8 @@ class ServiceNowChangePollerTest {
     }
 
     private ServiceNowChangePoller poller(final ServiceNowChangePoller.Auth auth, final int pageSize) {
-        return new ServiceNowChangePoller(base, auth, pageSize, HttpClient.newHttpClient(), Duration.ofSeconds(5));
+        return new ServiceNowChangePoller(base, auth, pageSize, HttpClient.newHttpClient(), Duration.ofSeconds(5),
+                SIGNER);
     }
 
     @Test
@@ -162,6 +167,9 @@ class ServiceNowChangePollerTest {
         assertThat(sink.events()).extracting(e -> ((ApprovalEvent) e.envelope().payload()).state())
                 .containsExactly("approved", "revoked", "approved", "revoked");
         assertThat(sink.events().get(0).envelope().source()).isEqualTo("servicenow");
+        // the poller is the approval bridge's ServiceNow side: everything it publishes is signed
+        assertThat(sink.events()).allSatisfy(e -> assertThat(ApprovalSignatures.verify(SIGNER.publicKey().orElseThrow(),
+                e.envelope().at(), (ApprovalEvent) e.envelope().payload())).isTrue());
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class EngineClock {
 
     private static final String STREAM_TIME = "stream-time";
+    private static final String REFERENCE_TIME = "reference-time";
 
     private final KeyValueStore<String, Long> meta;
     private final Duration allowedLateness;
@@ -42,6 +43,24 @@ final class EngineClock {
         final Long t = meta.get(STREAM_TIME);
         if (t == null || at.toEpochMilli() > t) {
             meta.put(STREAM_TIME, at.toEpochMilli());
+        }
+    }
+
+    /**
+     * The greatest event time of the reference records (DNS, accepted approvals, inventory) this
+     * task applied. Every task receives the same reference records, so unlike stream time (which
+     * also counts the task's own restores) it is the same in every task, and approval expiry
+     * judged against it is the same verdict everywhere.
+     */
+    Instant referenceTime() {
+        final Long t = meta.get(REFERENCE_TIME);
+        return t == null ? Instant.MIN : Instant.ofEpochMilli(t);
+    }
+
+    void observeReference(final Instant at) {
+        final Long t = meta.get(REFERENCE_TIME);
+        if (t == null || at.toEpochMilli() > t) {
+            meta.put(REFERENCE_TIME, at.toEpochMilli());
         }
     }
 

@@ -3,12 +3,17 @@ package dev.restoreguard.streams.processor;
 import dev.restoreguard.events.Envelope;
 import dev.restoreguard.events.alert.Alert;
 import dev.restoreguard.events.alert.Severity;
+import dev.restoreguard.events.approval.ApprovalEvent;
 import dev.restoreguard.events.dns.DnsRecordChange;
 import dev.restoreguard.events.hosts.HostsSnapshot;
+import dev.restoreguard.events.net.IpAddresses;
 import dev.restoreguard.events.net.Names;
 import dev.restoreguard.events.restore.RestoreEvent;
+import dev.restoreguard.streams.approval.ApprovalVerifier;
+import dev.restoreguard.streams.approval.TrustedKeys;
 import dev.restoreguard.streams.resolve.Resolver;
 import dev.restoreguard.streams.resolve.TargetVerdict;
+import dev.restoreguard.streams.rules.ApprovalNotTrusted;
 import dev.restoreguard.streams.rules.DnsRecordCrossesEnvironment;
 import dev.restoreguard.streams.rules.Finding;
 import dev.restoreguard.streams.rules.HostsOverrideCrossesEnvironment;
@@ -18,6 +23,7 @@ import dev.restoreguard.streams.rules.RestoreRule;
 import dev.restoreguard.streams.rules.RestoreTargetEnvironmentUnknown;
 import dev.restoreguard.streams.rules.RestoreTargetMismatch;
 import dev.restoreguard.streams.state.HostsState;
+import dev.restoreguard.streams.state.InventoryIndex;
 import dev.restoreguard.streams.state.ReferenceView;
 import dev.restoreguard.streams.topology.StoreNames;
 import java.time.Duration;
@@ -26,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -50,6 +57,11 @@ import org.slf4j.LoggerFactory;
  * ({@value StoreNames#REFERENCE}); the task of partition 0 also judges RG-004 for every DNS change
  * (every task holds the same reference history; one of them speaks). A record within the allowed
  * lateness re-judges the recent verdicts it affects.
+ *
+ * <p>Approvals are verified before they enter the reference store ({@link ApprovalVerifier}: the
+ * approval bridge's signature against the trusted keys, scope, nonce, expiry). A rejected one is
+ * no approval in any task, does not move stream time, and raises one RG-920..RG-924 alert, from
+ * the task of partition 0 like RG-004.
  *
  * <p>Reads {@code restoreguard.hosts.snapshots}, {@code restoreguard.restores} (key: observer) and
  * {@code restoreguard.engine.reference} (every change on every partition), values {@link Envelope};
@@ -76,11 +88,16 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
     private HostsOverrideCrossesEnvironment hostsRule;
     private final DnsRecordCrossesEnvironment dnsRule = new DnsRecordCrossesEnvironment();
     private ReferenceRecorder recorder;
-    private boolean judgesDns;
+    private final ApprovalNotTrusted approvalRule = new ApprovalNotTrusted();
+    private final TrustedKeys trustedKeys;
+    private ApprovalVerifier verifier;
+    private boolean judgesReference;
 
-    public ObserverCorrelationProcessor(final Duration allowedLateness, final Duration sessionRetention) {
+    public ObserverCorrelationProcessor(final Duration allowedLateness, final Duration sessionRetention,
+                                        final TrustedKeys trustedKeys) {
         this.allowedLateness = allowedLateness;
         this.sessionRetention = sessionRetention;
+        this.trustedKeys = trustedKeys;
     }
 
     @Override
@@ -97,13 +114,18 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         this.recorder = new ReferenceRecorder(referenceStore, reference);
         this.resolver = new Resolver(reference);
         this.hostsRule = new HostsOverrideCrossesEnvironment(resolver);
-        this.judgesDns = context.taskId().partition() == 0;
+        this.verifier = new ApprovalVerifier(trustedKeys, this::environmentsOf);
+        // every task holds the same reference history; the task of partition 0 speaks for it
+        this.judgesReference = context.taskId().partition() == 0;
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, now -> expire());
     }
 
     @Override
     public void process(final Record<String, Envelope> record) {
         final Envelope event = record.value();
+        if (event.payload() instanceof ApprovalEvent && !admit(event)) {
+            return; // not trusted, or a re-delivery: no state, and it does not move stream time
+        }
         final boolean revise = clock.mayRevise(event.at());
         if (!revise) {
             LOGGER.atWarn().addKeyValue("event_id", event.eventId()).addKeyValue("kind", event.kind())
@@ -272,7 +294,8 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         if (affected.isEmpty()) {
             return false;
         }
-        if (judgesDns && event.payload() instanceof DnsRecordChange) {
+        clock.observeReference(event.at());
+        if (judgesReference && event.payload() instanceof DnsRecordChange) {
             judgeDns(event, "dns|" + event.eventId(), revise);
         }
         if (revise) {
@@ -288,6 +311,60 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
             }
         }
         return true;
+    }
+
+    /** Whether an approval record is trusted; raises its security alert (partition 0) when not. */
+    private boolean admit(final Envelope event) {
+        final ApprovalVerifier.Verdict verdict = verifier.verify(event, new ApprovalVerifier.Memory() {
+            @Override
+            public Optional<String> acceptedWithNonce(final String nonce) {
+                return recorder.acceptedWithNonce(nonce);
+            }
+
+            @Override
+            public Optional<String> latestAccepted(final String changeId) {
+                return recorder.latestAccepted(changeId);
+            }
+
+            @Override
+            public Instant referenceTime() {
+                return clock.referenceTime();
+            }
+        });
+        return switch (verdict) {
+            case ApprovalVerifier.Accepted a -> true;
+            case ApprovalVerifier.Duplicate d -> {
+                LOGGER.atDebug().addKeyValue("event_id", d.eventId()).log("approval re-delivered, already applied");
+                yield false;
+            }
+            case ApprovalVerifier.Rejected r -> {
+                LOGGER.atWarn().addKeyValue("event_id", event.eventId()).addKeyValue("rejection", r.rejection())
+                        .addKeyValue("reason", r.reason()).log("approval not trusted: counts as no approval");
+                if (judgesReference) {
+                    publish(approvalRule.judge(event, r).toAlert(Alert.OPEN));
+                }
+                yield false;
+            }
+        };
+    }
+
+    /** The environment of each approval target as of {@code at}, for keys scoped to environments. */
+    private Map<String, String> environmentsOf(final List<String> targets, final Instant at) {
+        final InventoryIndex inventory = reference.inventoryAsOf(at);
+        final Map<String, String> environments = new LinkedHashMap<>();
+        for (String raw : targets) {
+            final Optional<String> ip = IpAddresses.normalize(raw);
+            final String label;
+            if (ip.isPresent()) {
+                label = inventory.environmentOfIp(ip.get()).label();
+            } else {
+                final String name = Names.normalize(raw);
+                label = inventory.denotedAsset(name).map(InventoryIndex.Asset::environment)
+                        .orElseGet(() -> resolver.intendedEnvironment(name, inventory, at).label());
+            }
+            environments.put(raw, label.toLowerCase(Locale.ROOT));
+        }
+        return environments;
     }
 
     private void judgeDns(final Envelope event, final String key, final boolean revise) {

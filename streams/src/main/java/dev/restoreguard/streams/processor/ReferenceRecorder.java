@@ -45,6 +45,10 @@ final class ReferenceRecorder {
         }
         if (event.payload() instanceof ApprovalEvent approval) {
             store.put(ReferenceKeys.approval(approval.changeId(), at, offset), json(event));
+            if (approval.signature() != null && approval.signature().nonce() != null) {
+                store.put(ReferenceKeys.approvalNonce(approval.signature().nonce()), event.eventId());
+            }
+            store.put(ReferenceKeys.approvalLatest(approval.changeId()), event.eventId());
             view.onApproval(event, offset);
             return Optional.of(List.of(approval.changeId()));
         }
@@ -55,6 +59,16 @@ final class ReferenceRecorder {
             return Optional.of(List.of(ALL));
         }
         return Optional.empty();
+    }
+
+    /** The event id of the accepted approval that carried {@code nonce}, if any. */
+    Optional<String> acceptedWithNonce(final String nonce) {
+        return Optional.ofNullable(store.get(ReferenceKeys.approvalNonce(nonce)));
+    }
+
+    /** The event id of the change's most recently accepted approval record, if any. */
+    Optional<String> latestAccepted(final String changeId) {
+        return Optional.ofNullable(store.get(ReferenceKeys.approvalLatest(changeId)));
     }
 
     private static String json(final Object value) {

@@ -30,7 +30,22 @@ public enum RuleCatalog {
             "A hosts, DNS or inventory record could not be read or processed and went to the dead-letter topic.",
             Severity.MEDIUM),
     RG_910("RG-910", "collector-silent",
-            "A collector sent no heartbeat for longer than the configured silence threshold.", Severity.HIGH);
+            "A collector sent no heartbeat for longer than the configured silence threshold.", Severity.HIGH),
+    RG_920("RG-920", "approval-unsigned",
+            "An approval record carries no signature of the approval bridge; it counts as no approval.",
+            Severity.HIGH),
+    RG_921("RG-921", "approval-signature-invalid",
+            "An approval record's signature does not verify or names a key the engine does not trust; "
+                    + "it counts as no approval.", Severity.HIGH),
+    RG_922("RG-922", "approval-expired",
+            "A signed approval record arrived after its signature expired; it counts as no approval.",
+            Severity.MEDIUM),
+    RG_923("RG-923", "approval-replayed",
+            "A signed approval record that was already accepted was published again; the copy counts as no approval.",
+            Severity.HIGH),
+    RG_924("RG-924", "approval-out-of-scope",
+            "A signed approval record is outside what its key may approve (origin or target environment); "
+                    + "it counts as no approval.", Severity.HIGH);
 
     private final String id;
     private final String ruleName;
@@ -62,6 +77,9 @@ public enum RuleCatalog {
 
     /** ECS {@code event.category} of the rule's alerts. */
     public List<String> categories() {
+        if (id.startsWith("RG-92")) {
+            return List.of("intrusion_detection"); // someone may be trying to silence RG-001
+        }
         return id.startsWith("RG-9") ? List.of("process") : List.of("configuration");
     }
 }

@@ -9,6 +9,8 @@ package dev.restoreguard.streams.state;
  * dns|FQDN|TYPE|DATA|AT|OFFSET   -> envelope JSON of the DNS change
  * dnsrev|DATA|FQDN              -> "" : FQDN has (or had) a record holding DATA (address or CNAME target)
  * appr|CHANGE_ID|AT|OFFSET       -> envelope JSON of the approval record
+ * apprnonce|NONCE                -> event id of the accepted approval that carried the signature nonce
+ * apprlatest|CHANGE_ID           -> event id of the change's most recently accepted approval record
  * inv|AT|OFFSET                  -> key of the snapshot's data (kept tiny: version scans stay cheap)
  * invdata|OFFSET                 -> envelope JSON of the inventory snapshot (up to tens of MB)
  * </pre>
@@ -20,6 +22,8 @@ public final class ReferenceKeys {
     public static final String DNS = "dns|";
     public static final String DNS_REVERSE = "dnsrev|";
     public static final String APPROVAL = "appr|";
+    public static final String APPROVAL_NONCE = "apprnonce|";
+    public static final String APPROVAL_LATEST = "apprlatest|";
     public static final String INVENTORY = "inv|";
     public static final String INVENTORY_DATA = "invdata|";
 
@@ -56,6 +60,14 @@ public final class ReferenceKeys {
 
     public static String approval(final String changeId, final long at, final long offset) {
         return approvalPrefix(changeId) + time(at) + '|' + offset(offset);
+    }
+
+    public static String approvalNonce(final String nonce) {
+        return APPROVAL_NONCE + nonce;
+    }
+
+    public static String approvalLatest(final String changeId) {
+        return APPROVAL_LATEST + changeId;
     }
 
     public static String inventory(final long at, final long offset) {

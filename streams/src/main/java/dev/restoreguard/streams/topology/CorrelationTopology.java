@@ -51,6 +51,8 @@ import org.apache.kafka.streams.state.Stores;
  * history and reads it in the same task as its restores, aligned by event time. (A global store
  * would be filled by another thread at its own pace: a restore could be judged before the DNS
  * change that preceded it, and the late change would look too late to revise the verdict.)
+ * observer-correlation verifies each approval's signature against {@link EngineConfig#trustedKeys()}
+ * before it enters the reference history (RG-920..RG-924 when it is not trusted).
  */
 public final class CorrelationTopology {
 
@@ -99,7 +101,8 @@ public final class CorrelationTopology {
         final KStream<String, Envelope> reference = source(builder, Topics.ENGINE_REFERENCE, "reference-source");
         hosts.merge(restores, Named.as("observer-merge"))
                 .merge(reference, Named.as("reference-merge"))
-                .process(() -> new ObserverCorrelationProcessor(config.allowedLateness(), config.sessionRetention()),
+                .process(() -> new ObserverCorrelationProcessor(config.allowedLateness(), config.sessionRetention(),
+                                config.trustedKeys()),
                         Named.as("observer-correlation"), StoreNames.REFERENCE, StoreNames.HOSTS, StoreNames.SESSIONS,
                         StoreNames.OBSERVER_JUDGMENTS, StoreNames.OBSERVER_JUDGMENTS_BY_TIME,
                         StoreNames.OBSERVER_ALERTS, StoreNames.OBSERVER_META)

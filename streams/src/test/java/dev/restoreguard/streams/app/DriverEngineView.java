@@ -4,6 +4,7 @@ import dev.restoreguard.events.Envelope;
 import dev.restoreguard.events.Topics;
 import dev.restoreguard.producers.scenario.Routed;
 import dev.restoreguard.producers.scenario.ScenarioReader;
+import dev.restoreguard.streams.TestBridge;
 import dev.restoreguard.streams.state.HostsState;
 import dev.restoreguard.streams.topology.CorrelationTopology;
 import dev.restoreguard.streams.topology.StoreNames;
@@ -50,7 +51,8 @@ final class DriverEngineView implements EngineView, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        final EngineConfig config = EngineConfig.defaults().withApplication("restoreguard-http-test", stateDir, 0);
+        final EngineConfig config = TestBridge.trusting(EngineConfig.defaults())
+                .withApplication("restoreguard-http-test", stateDir, 0);
         final Properties props = config.streamsProperties();
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         driver = new TopologyTestDriver(CorrelationTopology.build(config), props);
@@ -66,7 +68,7 @@ final class DriverEngineView implements EngineView, AutoCloseable {
             if (in == null) {
                 throw new IllegalArgumentException("no test resource " + resource);
             }
-            final ScenarioReader reader = new ScenarioReader();
+            final ScenarioReader reader = TestBridge.reader();
             final String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
             for (int i = 0; i < lines.length; i++) {
                 if (reader.read(i + 1, lines[i]) instanceof ScenarioReader.Events events) {
