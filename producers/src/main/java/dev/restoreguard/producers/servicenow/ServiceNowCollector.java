@@ -4,7 +4,7 @@ import dev.restoreguard.producers.runtime.Collector;
 import dev.restoreguard.producers.runtime.EventSink;
 import dev.restoreguard.producers.runtime.Metrics;
 import dev.restoreguard.producers.runtime.StateFiles;
-import dev.restoreguard.producers.runtime.Worker;
+import dev.restoreguard.producers.runtime.PollingWorker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link ServiceNowChangePoller} as a collector: every {@code poll_seconds} it fetches the
@@ -30,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceNowCollector implements Collector {
 
-    private static final Logger LOGGER = LoggerFactory.getLogger(ServiceNowCollector.class);
     /** The collector kind. */
     public static final String KIND = "servicenow";
     static final String APPROVALS = "restoreguard_servicenow_approvals_total";
@@ -41,10 +38,9 @@ public final class ServiceNowCollector implements Collector {
     private final Path watermarkFile;
     private final Metrics metrics;
     private final Clock clock;
-    private Worker worker;
+    private PollingWorker worker;
     private EventSink sink;
     private Instant watermark;
-    private volatile boolean lastPollOk;
 
     public ServiceNowCollector(final ServiceNowChangePoller poller, final Duration pollInterval, final Duration initialLookback,
                                final Path stateDir, final Metrics metrics, final Clock clock) {
@@ -67,14 +63,13 @@ public final class ServiceNowCollector implements Collector {
         this.sink = eventSink;
         Files.createDirectories(watermarkFile.getParent());
         watermark = loadWatermark();
-        worker = new Worker("servicenow");
-        worker.runNow(this::pollSafely);
-        worker.every(pollInterval, this::pollSafely);
+        worker = new PollingWorker(KIND, metrics);
+        worker.start(pollInterval, this::poll);
     }
 
     /** Polls now and waits (tests). */
     public void pollNow() throws Exception {
-        worker.runNow(this::pollSafely);
+        worker.pollNow();
     }
 
     /** The current watermark (tests). */
@@ -82,26 +77,15 @@ public final class ServiceNowCollector implements Collector {
         return watermark;
     }
 
-    private void pollSafely() {
-        try {
-            final ServiceNowChangePoller.PollResult r = poller.poll(watermark, sink);
-            metrics.add(APPROVALS, r.published());
-            if (r.skipped() > 0) {
-                for (int i = 0; i < r.skipped(); i++) {
-                    metrics.skipped("servicenow-change-unmapped");
-                }
-            }
-            if (r.watermark().isAfter(watermark)) {
-                watermark = r.watermark();
-                StateFiles.writeAtomically(watermarkFile, watermark.toString().getBytes(StandardCharsets.UTF_8));
-            }
-            lastPollOk = true;
-        } catch (IOException | RuntimeException e) {
-            lastPollOk = false;
-            metrics.increment(Metrics.ERRORS);
-            LOGGER.atWarn().addKeyValue("error", e.toString()).log("ServiceNow poll failed; retrying at the next poll");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private void poll() throws IOException, InterruptedException {
+        final ServiceNowChangePoller.PollResult r = poller.poll(watermark, sink);
+        metrics.add(APPROVALS, r.published());
+        for (int i = 0; i < r.skipped(); i++) {
+            metrics.skipped("servicenow-change-unmapped");
+        }
+        if (r.watermark().isAfter(watermark)) {
+            watermark = r.watermark();
+            StateFiles.writeAtomically(watermarkFile, watermark.toString().getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -119,7 +103,7 @@ public final class ServiceNowCollector implements Collector {
 
     @Override
     public boolean ready() {
-        return lastPollOk;
+        return worker != null && worker.lastPollOk();
     }
 
     @Override

@@ -10,7 +10,7 @@ import dev.restoreguard.producers.runtime.Collector;
 import dev.restoreguard.producers.runtime.EventSink;
 import dev.restoreguard.producers.runtime.Metrics;
 import dev.restoreguard.producers.runtime.StateFiles;
-import dev.restoreguard.producers.runtime.Worker;
+import dev.restoreguard.producers.runtime.PollingWorker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,10 +71,9 @@ public final class VeeamRestCollector implements Collector {
     private final Metrics metrics;
     private final Clock clock;
     private final VeeamSessionStopper stopper;
-    private Worker worker;
+    private PollingWorker worker;
     private EventSink sink;
     private State state;
-    private volatile boolean lastPollOk;
 
     /**
      * @param stopper the optional stop responder (started and closed with the collector), or null
@@ -106,9 +105,8 @@ public final class VeeamRestCollector implements Collector {
         Files.createDirectories(stateFile.getParent());
         state = Files.exists(stateFile) ? Json.MAPPER.readValue(stateFile.toFile(), new TypeReference<State>() { })
                 : new State(clock.instant().minus(initialLookback), null, null);
-        worker = new Worker("veeam-rest");
-        worker.runNow(this::pollSafely); // Veeam down at start is logged and retried, not fatal
-        worker.every(pollInterval, this::pollSafely);
+        worker = new PollingWorker(KIND, metrics);
+        worker.start(pollInterval, this::poll); // Veeam down at start is logged and retried, not fatal
         if (stopper != null) {
             stopper.start(eventSink);
         }
@@ -116,20 +114,7 @@ public final class VeeamRestCollector implements Collector {
 
     /** Polls now and waits (tests). */
     public void pollNow() throws Exception {
-        worker.runNow(this::pollSafely);
-    }
-
-    private void pollSafely() {
-        try {
-            poll();
-            lastPollOk = true;
-        } catch (IOException | RuntimeException e) {
-            lastPollOk = false;
-            metrics.increment(Metrics.ERRORS);
-            LOGGER.atWarn().addKeyValue("error", e.toString()).log("Veeam REST poll failed; retrying at the next poll");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.pollNow();
     }
 
     private void poll() throws IOException, InterruptedException {
@@ -243,7 +228,7 @@ public final class VeeamRestCollector implements Collector {
 
     @Override
     public boolean ready() {
-        return lastPollOk;
+        return worker != null && worker.lastPollOk();
     }
 
     @Override

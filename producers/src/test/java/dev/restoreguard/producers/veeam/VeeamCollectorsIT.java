@@ -3,7 +3,6 @@ package dev.restoreguard.producers.veeam;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.restoreguard.events.Envelope;
-import dev.restoreguard.events.Json;
 import dev.restoreguard.events.Topics;
 import dev.restoreguard.events.audit.AuditRecord;
 import dev.restoreguard.events.restore.RestoreEvent;
@@ -12,6 +11,7 @@ import dev.restoreguard.producers.runtime.CollectorKinds;
 import dev.restoreguard.producers.runtime.CollectorService;
 import dev.restoreguard.producers.runtime.Metrics;
 import dev.restoreguard.producers.testing.TestCertificates;
+import dev.restoreguard.producers.testing.TopicReader;
 import dev.restoreguard.producers.testing.VeeamRestDouble;
 import dev.restoreguard.producers.tls.TlsContexts;
 import dev.restoreguard.testkit.TestStack;
@@ -23,18 +23,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
 import javax.net.ssl.SSLSocket;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,28 +42,6 @@ class VeeamCollectorsIT {
 
     @TempDir
     Path tmp;
-
-    private static List<Envelope> read(final TestStack stack, final String topic, final String key,
-                                       final Predicate<List<Envelope>> done) throws Exception {
-        final Map<String, Object> config = stack.kafkaConfig();
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "veeam-it-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        final List<Envelope> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
-            consumer.subscribe(List.of(topic));
-            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!done.test(out) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
-                    if (key.equals(r.key())) {
-                        out.add(Json.MAPPER.readValue(r.value(), Envelope.class));
-                    }
-                }
-            }
-        }
-        return out;
-    }
 
     private CollectorConfig config(final TestStack stack, final String observer, final String collectors) throws Exception {
         final Path file = Files.writeString(tmp.resolve("restoreguard.yaml"), """
@@ -119,11 +90,11 @@ class VeeamCollectorsIT {
                 tls.getOutputStream().write((a.getBytes(StandardCharsets.UTF_8).length + " " + a
                         + b.getBytes(StandardCharsets.UTF_8).length + " " + b).getBytes(StandardCharsets.UTF_8));
             }
-            final List<Envelope> restores = read(stack, Topics.RESTORES.name(), vbr, l -> l.size() >= 3);
+            final List<Envelope> restores = TopicReader.read(stack, Topics.RESTORES.name(), vbr, l -> l.size() >= 3);
             assertThat(restores).extracting(e -> ((RestoreEvent) e.payload()).state())
                     .containsExactlyInAnyOrder("started", "running", "finished");
             assertThat(restores).allMatch(e -> e.source().equals("veeam-syslog") && ((RestoreEvent) e.payload()).sessionId().equals("s-1"));
-            final List<Envelope> audit = read(stack, Topics.AUDIT.name(), vbr,
+            final List<Envelope> audit = TopicReader.read(stack, Topics.AUDIT.name(), vbr,
                     l -> l.stream().anyMatch(e -> e.payload() instanceof AuditRecord));
             assertThat(audit).filteredOn(e -> e.payload() instanceof AuditRecord)
                     .extracting(e -> ((AuditRecord) e.payload()).action()).containsExactly("restore-point-mounted");
@@ -152,7 +123,7 @@ class VeeamCollectorsIT {
             try (CollectorService service = new CollectorService(config, CollectorKinds.create("veeam-rest", config, metrics), metrics)) {
                 service.start();
                 veeam.finish(running, now, "Failed");
-                final List<Envelope> restores = read(stack, Topics.RESTORES.name(), vbr, l -> l.size() >= 4);
+                final List<Envelope> restores = TopicReader.read(stack, Topics.RESTORES.name(), vbr, l -> l.size() >= 4);
                 assertThat(restores).extracting(e -> ((RestoreEvent) e.payload()).state())
                         .containsExactlyInAnyOrder("started", "finished", "started", "failed");
                 assertThat(restores).allMatch(e -> e.source().equals("veeam-rest"));
