@@ -57,6 +57,16 @@ public final class ConfigCommand {
                 if (config.collectors().resolution() != null) {
                     kinds.add("resolution (" + config.collectors().resolution().names().size() + " names)");
                 }
+                if (config.collectors().veeamSyslog() != null) {
+                    kinds.add("veeam-syslog");
+                }
+                if (config.collectors().veeamRest() != null) {
+                    kinds.add("veeam-rest (" + config.collectors().veeamRest().url()
+                            + (config.collectors().veeamRest().stop().enabled() ? ", session stop ENABLED" : "") + ")");
+                }
+                if (config.collectors().servicenow() != null) {
+                    kinds.add("servicenow (" + config.collectors().servicenow().instanceUrl() + ")");
+                }
                 out.printf("%s: valid%n  kafka: %s%n  observer: %s%n  spool: %s (max %d bytes, fsync %s)%n  collectors: %s%n",
                         file, config.kafka().bootstrapServers(), config.collector().observerOrHostName(),
                         config.collector().spoolDir(), config.collector().spool().maxBytes(),

@@ -32,7 +32,7 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
     public CollectorConfig {
         kafka = kafka == null ? new Kafka(null, null) : kafka;
         collector = collector == null ? new Runtime(null, null, null, null, null) : collector;
-        collectors = collectors == null ? new Collectors(null, null, null, null) : collectors;
+        collectors = collectors == null ? new Collectors(null, null, null, null, null, null, null) : collectors;
     }
 
     /** Reads and validates {@code file} with the process environment. */
@@ -48,6 +48,22 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
     /** Parses YAML text (tests). */
     public static CollectorConfig parse(final String yaml, final Map<String, String> env) {
         return StrictYaml.parse(yaml, CollectorConfig.class, env);
+    }
+
+    /**
+     * A secret given inline or in a file (the file's content without its trailing line break).
+     *
+     * @param key the key path of the file setting, for the error
+     */
+    public static String secret(final String inline, final String file, final String key) {
+        if (inline != null) {
+            return inline;
+        }
+        try {
+            return java.nio.file.Files.readString(Path.of(file), java.nio.charset.StandardCharsets.UTF_8).strip();
+        } catch (java.io.IOException e) {
+            throw new ConfigException(key + ": cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -155,7 +171,8 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
     }
 
     /** Per-kind settings; a kind that is run must be configured (hosts_file has usable defaults). */
-    public record Collectors(HostsFile hostsFile, DnsZone dnsZone, WindowsDns windowsDns, Resolution resolution) {
+    public record Collectors(HostsFile hostsFile, DnsZone dnsZone, WindowsDns windowsDns, Resolution resolution,
+                             VeeamSyslog veeamSyslog, VeeamRest veeamRest, ServiceNow servicenow) {
         public Collectors {
             hostsFile = hostsFile == null ? new HostsFile(null, null, null, null, null, null) : hostsFile;
         }
@@ -291,6 +308,194 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
             timeoutMs = timeoutMs == null ? 5000 : timeoutMs;
             check(intervalSeconds >= 1 && intervalSeconds <= 86_400, "interval_seconds", "must be 1..86400");
             check(timeoutMs >= 100 && timeoutMs <= 60_000, "timeout_ms", "must be 100..60000");
+        }
+    }
+
+    /**
+     * A plain syslog listener (UDP or TCP).
+     *
+     * @param bind address to listen on, default {@code 0.0.0.0} (Veeam servers send from the network)
+     * @param port default 514; 0 picks a free port
+     */
+    public record SyslogListener(String bind, Integer port) {
+        public SyslogListener {
+            bind = bind == null || bind.isBlank() ? "0.0.0.0" : bind;
+            port = port == null ? 514 : port;
+            check(port >= 0 && port <= 65535, "port", "must be 0..65535");
+        }
+    }
+
+    /**
+     * A syslog-over-TLS listener (RFC 5425). The key comes from a PKCS#12 {@code key_store} or from
+     * PEM files ({@code certificate} chain and unencrypted PKCS#8 {@code private_key}).
+     *
+     * @param bind             default {@code 0.0.0.0}
+     * @param port             default 6514; 0 picks a free port
+     * @param keyStore         PKCS#12 file with the server key and certificate
+     * @param keyStorePassword its password (and the key's)
+     * @param certificate      PEM certificate chain, when no key store
+     * @param privateKey       PEM PKCS#8 key, when no key store
+     */
+    public record SyslogTls(String bind, Integer port, String keyStore, String keyStorePassword, String certificate,
+                            String privateKey) {
+        public SyslogTls {
+            bind = bind == null || bind.isBlank() ? "0.0.0.0" : bind;
+            port = port == null ? 6514 : port;
+            check(port >= 0 && port <= 65535, "port", "must be 0..65535");
+            check(keyStore != null || (certificate != null && privateKey != null), "key_store",
+                    "name a PKCS#12 key_store, or a PEM certificate and private_key");
+            check(keyStore == null || (certificate == null && privateKey == null), "key_store",
+                    "use either key_store or certificate/private_key, not both");
+        }
+    }
+
+    /**
+     * The Veeam syslog receiver (Veeam B&amp;R event forwarding, RFC 5424).
+     *
+     * @param udp                 UDP listener, or null
+     * @param tcp                 TCP listener (octet counting and LF framing), or null
+     * @param tls                 TLS listener (RFC 5425), or null; at least one of the three
+     * @param maxMessageBytes     longer messages are skipped and counted (default 65536)
+     * @param maxConnections      TCP and TLS connections at once; more are closed at once and counted (default 256)
+     * @param idleTimeoutSeconds  a connection silent this long is closed (default 600)
+     */
+    public record VeeamSyslog(SyslogListener udp, SyslogListener tcp, SyslogTls tls, Integer maxMessageBytes,
+                              Integer maxConnections, Integer idleTimeoutSeconds) {
+        public VeeamSyslog {
+            check(udp != null || tcp != null || tls != null, "udp", "configure at least one of udp, tcp, tls");
+            maxMessageBytes = maxMessageBytes == null ? 65_536 : maxMessageBytes;
+            maxConnections = maxConnections == null ? 256 : maxConnections;
+            idleTimeoutSeconds = idleTimeoutSeconds == null ? 600 : idleTimeoutSeconds;
+            check(maxMessageBytes >= 480 && maxMessageBytes <= 16 * 1024 * 1024, "max_message_bytes",
+                    "must be 480..16777216 (RFC 5424 receivers must take 480)");
+            check(maxConnections >= 1 && maxConnections <= 10_000, "max_connections", "must be 1..10000");
+            check(idleTimeoutSeconds >= 1 && idleTimeoutSeconds <= 86_400, "idle_timeout_seconds", "must be 1..86400");
+        }
+    }
+
+    /**
+     * TLS trust of an HTTPS client: a pinned certificate, a PEM CA file or a PKCS#12 trust store;
+     * none of them means the JDK's default trust.
+     *
+     * @param pinnedSha256       SHA-256 fingerprint of the server certificate (hex, colons allowed)
+     * @param caFile             PEM CA certificates
+     * @param trustStore         PKCS#12 trust store
+     * @param trustStorePassword its password
+     */
+    public record ClientTls(String pinnedSha256, String caFile, String trustStore, String trustStorePassword) {
+        public ClientTls {
+            final int set = (pinnedSha256 == null ? 0 : 1) + (caFile == null ? 0 : 1) + (trustStore == null ? 0 : 1);
+            check(set <= 1, "pinned_sha256", "use one of pinned_sha256, ca_file, trust_store");
+        }
+    }
+
+    /**
+     * The optional responder that stops a running Veeam session on an alert. Off by default: see
+     * docs/collectors-restores-approvals.md for what stopping a restore half-way means.
+     *
+     * @param enabled default false
+     * @param rules   rule ids that trigger a stop (default RG-001, RG-002)
+     * @param groupId consumer group on {@code restoreguard.alerts} (default {@code restoreguard-veeam-stop-<observer>})
+     */
+    public record VeeamStop(Boolean enabled, List<String> rules, String groupId) {
+        public VeeamStop {
+            enabled = enabled != null && enabled;
+            rules = rules == null || rules.isEmpty() ? List.of("RG-001", "RG-002") : List.copyOf(rules);
+            for (int i = 0; i < rules.size(); i++) {
+                check(List.of("RG-001", "RG-002").contains(rules.get(i)), "rules[" + i + "]",
+                        "must be RG-001 or RG-002 (the rules about a restore session), not '" + rules.get(i) + "'");
+            }
+        }
+    }
+
+    /**
+     * The Veeam B&amp;R REST API v1 poller.
+     *
+     * @param url                  base URL of the REST API, e.g. {@code https://vbr01.corp.example:9419} (required)
+     * @param username             a Veeam user (Restore Operator or Backup Viewer suffices to read; stopping needs Restore Operator or Administrator)
+     * @param password             its password (use {@code ${VAR}})
+     * @param passwordFile         or a file holding it
+     * @param apiVersion           {@code x-api-version} header (default {@code 1.2-rev0}, VBR 12.2)
+     * @param sessionTypes         {@code typeFilter} values (default RestoreVm, InstantRecovery, FirstClassDiskInstantRestore)
+     * @param observer             the VBR server's name in events (default: the URL's host)
+     * @param pollSeconds          default 30
+     * @param pageSize             {@code limit} per page (default 200, Veeam's default)
+     * @param initialLookbackHours at the very first start, sessions created this long ago are read (default 24)
+     * @param timeoutMs            per request (default 15000)
+     * @param tls                  server trust
+     * @param stop                 optional session stop on alerts
+     */
+    public record VeeamRest(String url, String username, String password, String passwordFile, String apiVersion,
+                            List<String> sessionTypes, String observer, Integer pollSeconds, Integer pageSize,
+                            Integer initialLookbackHours, Integer timeoutMs, ClientTls tls, VeeamStop stop) {
+        public VeeamRest {
+            ConfigException.required("url", url);
+            check(url.startsWith("https://") || url.startsWith("http://"), "url", "must be an http(s) URL, not '" + url + "'");
+            ConfigException.required("username", username);
+            check(password != null ^ passwordFile != null, "password", "set exactly one of password, password_file");
+            apiVersion = apiVersion == null || apiVersion.isBlank() ? "1.2-rev0" : apiVersion;
+            check(apiVersion.matches("\\d+\\.\\d+-rev\\d+"), "api_version", "must look like 1.2-rev0, not '" + apiVersion + "'");
+            sessionTypes = sessionTypes == null || sessionTypes.isEmpty()
+                    ? List.of("RestoreVm", "InstantRecovery", "FirstClassDiskInstantRestore") : List.copyOf(sessionTypes);
+            for (int i = 0; i < sessionTypes.size(); i++) {
+                check(sessionTypes.get(i) != null && sessionTypes.get(i).matches("[A-Za-z]+"), "session_types[" + i + "]",
+                        "must be a Veeam ESessionType such as RestoreVm");
+            }
+            observer = observer == null || observer.isBlank() ? null : Names.normalize(observer);
+            pollSeconds = pollSeconds == null ? 30 : pollSeconds;
+            pageSize = pageSize == null ? 200 : pageSize;
+            initialLookbackHours = initialLookbackHours == null ? 24 : initialLookbackHours;
+            timeoutMs = timeoutMs == null ? 15_000 : timeoutMs;
+            tls = tls == null ? new ClientTls(null, null, null, null) : tls;
+            stop = stop == null ? new VeeamStop(null, null, null) : stop;
+            check(pollSeconds >= 1 && pollSeconds <= 86_400, "poll_seconds", "must be 1..86400");
+            check(pageSize >= 1 && pageSize <= 10_000, "page_size", "must be 1..10000");
+            check(initialLookbackHours >= 0 && initialLookbackHours <= 24 * 366, "initial_lookback_hours", "must be 0..8784");
+            check(timeoutMs >= 100 && timeoutMs <= 300_000, "timeout_ms", "must be 100..300000");
+        }
+    }
+
+    /**
+     * The ServiceNow change poller (Table API {@code change_request}). Basic auth ({@code username}
+     * and {@code password} or {@code password_file}) or an OAuth bearer token ({@code token}, or
+     * {@code token_file}, read again before every poll so an external refresher can rotate it).
+     *
+     * @param instanceUrl         e.g. {@code https://corp.service-now.com} (required)
+     * @param username            basic auth user
+     * @param password            its password (use {@code ${VAR}})
+     * @param passwordFile        or a file holding it
+     * @param token               OAuth access token
+     * @param tokenFile           or a file holding it
+     * @param pollSeconds         default 60
+     * @param pageSize            {@code sysparm_limit} (default 100)
+     * @param initialLookbackDays at the very first start, changes updated this long ago are read (default 30)
+     * @param timeoutMs           per request (default 30000)
+     * @param tls                 server trust
+     */
+    public record ServiceNow(String instanceUrl, String username, String password, String passwordFile, String token,
+                             String tokenFile, Integer pollSeconds, Integer pageSize, Integer initialLookbackDays,
+                             Integer timeoutMs, ClientTls tls) {
+        public ServiceNow {
+            ConfigException.required("instance_url", instanceUrl);
+            check(instanceUrl.startsWith("https://") || instanceUrl.startsWith("http://"), "instance_url",
+                    "must be an http(s) URL, not '" + instanceUrl + "'");
+            final boolean basic = username != null;
+            final boolean bearer = token != null || tokenFile != null;
+            check(basic ^ bearer, "username", "configure either username (basic auth) or token/token_file (OAuth), exactly one");
+            if (basic) {
+                check(password != null ^ passwordFile != null, "password", "set exactly one of password, password_file");
+            } else {
+                check(token == null || tokenFile == null, "token", "set exactly one of token, token_file");
+            }
+            pollSeconds = pollSeconds == null ? 60 : pollSeconds;
+            pageSize = pageSize == null ? 100 : pageSize;
+            initialLookbackDays = initialLookbackDays == null ? 30 : initialLookbackDays;
+            timeoutMs = timeoutMs == null ? 30_000 : timeoutMs;
+            tls = tls == null ? new ClientTls(null, null, null, null) : tls;
+            check(pollSeconds >= 1 && pollSeconds <= 86_400, "poll_seconds", "must be 1..86400");
+            check(pageSize >= 1 && pageSize <= 10_000, "page_size", "must be 1..10000");
+            check(initialLookbackDays >= 0 && initialLookbackDays <= 366, "initial_lookback_days", "must be 0..366");
+            check(timeoutMs >= 100 && timeoutMs <= 300_000, "timeout_ms", "must be 100..300000");
         }
     }
 }

@@ -7,17 +7,29 @@ import dev.restoreguard.producers.dns.ResolutionWatcher;
 import dev.restoreguard.producers.dns.WindowsDnsAuditCollector;
 import dev.restoreguard.producers.hosts.AuditLogWriters;
 import dev.restoreguard.producers.hosts.HostsFileCollector;
+import dev.restoreguard.producers.servicenow.ServiceNowChangePoller;
+import dev.restoreguard.producers.servicenow.ServiceNowCollector;
+import dev.restoreguard.producers.tls.TlsContexts;
+import dev.restoreguard.producers.veeam.VeeamRestClient;
+import dev.restoreguard.producers.veeam.VeeamRestCollector;
+import dev.restoreguard.producers.veeam.VeeamSessionStopper;
+import dev.restoreguard.producers.veeam.VeeamSyslogCollector;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The collector kinds {@code restoreguard collect <kind>} runs, built from the configuration. */
 public final class CollectorKinds {
 
     /** Every kind, as typed on the command line. */
     public static final List<String> KINDS = List.of(HostsFileCollector.KIND, DnsZoneCollector.KIND,
-            WindowsDnsAuditCollector.KIND, ResolutionWatcher.KIND);
+            WindowsDnsAuditCollector.KIND, ResolutionWatcher.KIND, VeeamSyslogCollector.KIND, VeeamRestCollector.KIND,
+            ServiceNowCollector.KIND);
 
     private CollectorKinds() {
     }
@@ -53,7 +65,55 @@ public final class CollectorKinds {
                 yield new ResolutionWatcher(observer, r.names(), r.servers(), Duration.ofSeconds(r.intervalSeconds()),
                         Duration.ofMillis(r.timeoutMs()), ResolutionWatcher.osResolver(), state, metrics, Clock.systemUTC());
             }
+            case VeeamSyslogCollector.KIND -> {
+                final CollectorConfig.VeeamSyslog v = ConfigException.required("collectors.veeam_syslog", c.veeamSyslog());
+                final CollectorConfig.SyslogTls t = v.tls();
+                yield new VeeamSyslogCollector(v, t == null ? null : TlsContexts.server("collectors.veeam_syslog.tls",
+                        path(t.keyStore()), t.keyStorePassword(), path(t.certificate()), path(t.privateKey())), metrics);
+            }
+            case VeeamRestCollector.KIND -> {
+                final CollectorConfig.VeeamRest v = ConfigException.required("collectors.veeam_rest", c.veeamRest());
+                final URI url = URI.create(v.url());
+                final String vbr = v.observer() != null ? v.observer() : dev.restoreguard.events.net.Names.normalize(url.getHost());
+                final VeeamRestClient client = new VeeamRestClient(url, v.username(),
+                        CollectorConfig.secret(v.password(), v.passwordFile(), "collectors.veeam_rest.password_file"),
+                        v.apiVersion(), httpClient("collectors.veeam_rest.tls", v.tls(), v.timeoutMs()),
+                        Duration.ofMillis(v.timeoutMs()), Clock.systemUTC());
+                VeeamSessionStopper stopper = null;
+                if (v.stop().enabled()) {
+                    final Map<String, Object> consumer = new HashMap<>(config.kafka().properties());
+                    consumer.put("bootstrap.servers", config.kafka().bootstrapServers());
+                    consumer.put("group.id", v.stop().groupId() != null ? v.stop().groupId() : "restoreguard-veeam-stop-" + vbr);
+                    stopper = new VeeamSessionStopper(client, vbr, v.stop().rules(), consumer, state, metrics, Clock.systemUTC());
+                }
+                yield new VeeamRestCollector(client, v.sessionTypes(), vbr, v.pageSize(), Duration.ofSeconds(v.pollSeconds()),
+                        Duration.ofHours(v.initialLookbackHours()), state, metrics, Clock.systemUTC(), stopper);
+            }
+            case ServiceNowCollector.KIND -> {
+                final CollectorConfig.ServiceNow s = ConfigException.required("collectors.servicenow", c.servicenow());
+                final ServiceNowChangePoller.Auth auth = s.username() != null
+                        ? new ServiceNowChangePoller.Basic(s.username(),
+                                CollectorConfig.secret(s.password(), s.passwordFile(), "collectors.servicenow.password_file"))
+                        : new ServiceNowChangePoller.Bearer(() -> CollectorConfig.secret(s.token(), s.tokenFile(),
+                                "collectors.servicenow.token_file"));
+                yield new ServiceNowCollector(new ServiceNowChangePoller(URI.create(s.instanceUrl()), auth, s.pageSize(),
+                        httpClient("collectors.servicenow.tls", s.tls(), s.timeoutMs()), Duration.ofMillis(s.timeoutMs())),
+                        Duration.ofSeconds(s.pollSeconds()), Duration.ofDays(s.initialLookbackDays()), state, metrics,
+                        Clock.systemUTC());
+            }
             default -> throw new ConfigException("collector kind '" + kind + "' is unknown; kinds: " + String.join(", ", KINDS));
         };
+    }
+
+    private static Path path(final String p) {
+        return p == null ? null : Path.of(p);
+    }
+
+    /** An HTTP client trusting what {@code tls} says; {@code key} names the section in errors. */
+    private static HttpClient httpClient(final String key, final CollectorConfig.ClientTls tls, final int timeoutMs) {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMs))
+                .sslContext(TlsContexts.client(key, path(tls.caFile()), path(tls.trustStore()), tls.trustStorePassword(),
+                        tls.pinnedSha256()))
+                .build();
     }
 }

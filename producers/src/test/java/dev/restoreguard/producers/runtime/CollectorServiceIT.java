@@ -8,6 +8,7 @@ import dev.restoreguard.events.Topics;
 import dev.restoreguard.events.audit.Heartbeat;
 import dev.restoreguard.events.hosts.HostsSnapshot;
 import dev.restoreguard.producers.config.CollectorConfig;
+import dev.restoreguard.producers.testing.TopicReader;
 import dev.restoreguard.testkit.TestStack;
 import dev.restoreguard.testkit.WithLocalStack;
 import java.net.URI;
@@ -73,24 +74,7 @@ class CollectorServiceIT {
     /** Reads the topic from the start until {@code done} holds for the envelopes keyed by observer. */
     private static List<Envelope> read(final TestStack stack, final String topic, final String observer,
                                        final Predicate<List<Envelope>> done) throws Exception {
-        final Map<String, Object> config = stack.kafkaConfig();
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "service-it-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        final List<Envelope> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
-            consumer.subscribe(List.of(topic));
-            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!done.test(out) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
-                    if (observer.equals(r.key())) {
-                        out.add(Json.MAPPER.readValue(r.value(), Envelope.class));
-                    }
-                }
-            }
-        }
-        return out;
+        return TopicReader.read(stack, topic, observer, done);
     }
 
     /** Everything keyed by observer up to the topic's current end (every child drained its spool before READY). */
