@@ -86,6 +86,14 @@ final class IncidentSearch {
             to = to == null ? all.newest.plus(CONTEXT_AFTER) : to;
         }
         context(reach, from, to, events, alerts);
+        // the context's alerts (a hosts-file alert before the restore) name evidence of their own
+        final Set<String> known = new LinkedHashSet<>();
+        events.forEach(d -> known.add(d.source().at("/event/id").asText()));
+        final Set<String> more = new LinkedHashSet<>(Reach.of(alerts, List.of()).eventIds);
+        more.removeAll(known);
+        for (List<String> chunk : chunks(more)) {
+            events.addAll(documents.events(IncidentDocuments.terms("event.id", chunk)));
+        }
         final Map<String, JsonNode> previous = previousSnapshots(events);
         final List<String> notes = new ArrayList<>();
         if (documents.capped()) {

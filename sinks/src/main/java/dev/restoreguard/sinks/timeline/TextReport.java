@@ -31,7 +31,7 @@ public final class TextReport {
         line(out, "What happened, in order");
         for (Entry e : t.entries()) {
             line(out, "  " + Phrases.time(e.at()) + "  " + pad(e.kind().label().toUpperCase(Locale.ROOT), 10) + " " + e.title());
-            if (e.actor() != null && e.kind() != Timeline.Kind.HOSTS_FILE && e.kind() != Timeline.Kind.RESTORE) {
+            if (e.actor() != null && !e.title().contains(e.actor())) {
                 line(out, INDENT + "  by " + e.actor());
             }
             e.because().forEach(b -> line(out, INDENT + "  because: " + b));

@@ -114,9 +114,11 @@ public record Timeline(
      * @param rule     rule id (alerts)
      * @param severity severity label (alerts)
      * @param status   alert status ({@code open}/{@code retracted}) or the event's outcome/state
+     * @param version  an alert version's number (1 = first written), 0 for events
      */
     public record Entry(Instant at, Kind kind, String id, String observer, String actor, String title,
-                        List<String> because, List<String> causedBy, String rule, String severity, String status) {
+                        List<String> because, List<String> causedBy, String rule, String severity, String status,
+                        int version) {
         public Entry {
             because = List.copyOf(because);
             causedBy = List.copyOf(causedBy);

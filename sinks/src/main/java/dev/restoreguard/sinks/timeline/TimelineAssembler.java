@@ -32,8 +32,7 @@ final class TimelineAssembler {
 
     private static final Comparator<Entry> ORDER = Comparator.comparing(Entry::at)
             .thenComparingInt(e -> e.kind().rank()).thenComparing(e -> String.valueOf(e.rule()))
-            .thenComparing(e -> String.valueOf(e.status()))
-            .thenComparing(Entry::id);
+            .thenComparingInt(Entry::version).thenComparing(Entry::id);
     private static final int SUMMARY_SENTENCES = 8;
 
     private TimelineAssembler() {
@@ -72,11 +71,18 @@ final class TimelineAssembler {
 
         final List<Entry> entries = new ArrayList<>();
         eventsById.values().forEach(e -> entries.add(event(e)));
-        final Map<String, JsonNode> latestByAlert = new TreeMap<>();
+        final Map<String, List<JsonNode>> byAlert = new TreeMap<>();
         for (JsonNode a : versions.values()) {
-            entries.add(alert(a, links, eventsById));
-            latestByAlert.merge(text(a, "/alert/id"), a, TimelineAssembler::newer);
+            byAlert.computeIfAbsent(text(a, "/alert/id"), k -> new ArrayList<>()).add(a);
         }
+        final Map<String, JsonNode> latestByAlert = new TreeMap<>();
+        byAlert.forEach((id, list) -> {
+            // versions in the order the sink wrote them; the last is the alert's current state
+            list.sort(Comparator.comparing((JsonNode a) -> Evidence.parse(String.valueOf(text(a, "/event/ingested")))
+                    .orElse(Instant.EPOCH)));
+            list.forEach(a -> entries.add(alert(a, links, eventsById, list)));
+            latestByAlert.put(id, list.get(list.size() - 1));
+        });
         entries.sort(ORDER);
 
         final List<JsonNode> latest = latestByAlert.values().stream()
@@ -92,13 +98,6 @@ final class TimelineAssembler {
         return (scope.from() == null || !at.isBefore(scope.from())) && (scope.to() == null || !at.isAfter(scope.to()));
     }
 
-    /** The version written last (by {@code event.ingested}); a retraction follows its open version. */
-    private static JsonNode newer(final JsonNode a, final JsonNode b) {
-        final String ia = String.valueOf(text(a, "/event/ingested"));
-        final String ib = String.valueOf(text(b, "/event/ingested"));
-        return ib.compareTo(ia) >= 0 ? b : a;
-    }
-
     private static Entry event(final JsonNode e) {
         final Instant at = Instant.parse(e.path("@timestamp").asText());
         final String kind = String.valueOf(text(e, "/restoreguard/kind"));
@@ -110,14 +109,14 @@ final class TimelineAssembler {
             case "hosts_file" -> hostsEntry(e, at, id, observer);
             case "restore" -> restoreEntry(e, at, id, observer, outcome);
             case "dns_record" -> new Entry(at, Kind.DNS, id, observer, text(e, "/user/name"), message, List.of(), List.of(),
-                    null, null, text(e, "/restoreguard/dns/action"));
+                    null, null, text(e, "/restoreguard/dns/action"), 0);
             case "approval" -> new Entry(at, Kind.APPROVAL, id, observer, text(e, "/restoreguard/approval/approved_by"),
-                    message, List.of(), List.of(), null, null, text(e, "/restoreguard/approval/state"));
-            case "inventory" -> new Entry(at, Kind.INVENTORY, id, observer, null, message, List.of(), List.of(), null, null, null);
+                    message, List.of(), List.of(), null, null, text(e, "/restoreguard/approval/state"), 0);
+            case "inventory" -> new Entry(at, Kind.INVENTORY, id, observer, null, message, List.of(), List.of(), null, null, null, 0);
             case "audit" -> new Entry(at, Kind.AUDIT, id, observer, null, message, List.of(), List.of(), null, null,
-                    text(e, "/restoreguard/audit/action"));
+                    text(e, "/restoreguard/audit/action"), 0);
             default -> new Entry(at, Kind.OTHER, id, observer, text(e, "/user/name"), message, List.of(), List.of(),
-                    null, null, outcome);
+                    null, null, outcome, 0);
         };
     }
 
@@ -129,12 +128,12 @@ final class TimelineAssembler {
         if (hosts.path("baseline").asBoolean(false)) {
             return new Entry(at, Kind.HOSTS_FILE, id, observer, actor, "hosts file " + path + " on " + observer
                     + ": first snapshot (baseline), " + hosts.path("entry_count").asInt() + " entries",
-                    List.of(), List.of(), null, null, "baseline");
+                    List.of(), List.of(), null, null, "baseline", 0);
         }
         final List<String> changes = changes(hosts);
         return new Entry(at, Kind.HOSTS_FILE, id, observer, actor, Phrases.writer(writer) + " changed " + path + " on "
                 + observer + (changes.isEmpty() ? " (no entry changed)" : ": " + String.join("; ", changes)),
-                List.of(), List.of(), null, null, "changed");
+                List.of(), List.of(), null, null, "changed", 0);
     }
 
     /** "sql-dev-01.corp.example → 10.20.1.15 (line 8, added)". */
@@ -170,20 +169,25 @@ final class TimelineAssembler {
             default -> text(e, "/message");
         };
         return new Entry(at, Kind.RESTORE, id, observer, initiator, title, List.of(), List.of(), null, null,
-                state == null ? outcome : state);
+                state == null ? outcome : state, 0);
     }
 
-    private static Entry alert(final JsonNode a, final CausalLinks links, final Map<String, JsonNode> eventsById) {
+    private static Entry alert(final JsonNode a, final CausalLinks links, final Map<String, JsonNode> eventsById,
+                               final List<JsonNode> versionsOfAlert) {
         final Instant at = Instant.parse(a.path("@timestamp").asText());
         final Set<String> named = new LinkedHashSet<>();
         Evidence.eventIds(a.at("/restoreguard/evidence"), named);
         final List<String> causedBy = named.stream().filter(eventsById::containsKey)
                 .sorted(Comparator.comparing((String id) -> eventsById.get(id).path("@timestamp").asText())).toList();
         final String status = text(a, "/alert/status");
+        final int version = versionsOfAlert.indexOf(a) + 1;
+        // a later version with the same status is the engine revising its evidence (a record that arrived later)
+        final String revision = version <= 1 ? "" : ", version " + version + (status != null
+                && status.equals(text(versionsOfAlert.get(version - 2), "/alert/status")) ? ": evidence updated" : "");
         final String title = text(a, "/rule/id") + " " + text(a, "/rule/name") + " (" + text(a, "/alert/severity")
-                + (status == null ? "" : ", " + status) + "): " + text(a, "/alert/subject");
+                + (status == null ? "" : ", " + status) + revision + "): " + text(a, "/alert/subject");
         return new Entry(at, Kind.ALERT, text(a, "/alert/id"), text(a, "/host/name"), null, title, links.explain(a),
-                causedBy, text(a, "/rule/id"), text(a, "/alert/severity"), status);
+                causedBy, text(a, "/rule/id"), text(a, "/alert/severity"), status, version);
     }
 
     private static String title(final TimelineScope scope, final List<JsonNode> alerts, final java.util.Collection<JsonNode> events) {

@@ -4,47 +4,28 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.restoreguard.events.Json;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** The forms a timeline is written in: a console, a self-contained HTML report, Markdown for tickets, JSON for tools. */
 public enum TimelineFormat {
-    TEXT("text") {
-        @Override
-        public String render(final Timeline timeline) {
-            return TextReport.render(timeline);
-        }
-    },
-    HTML("html") {
-        @Override
-        public String render(final Timeline timeline) {
-            return HtmlReport.render(timeline);
-        }
-    },
-    MARKDOWN("md") {
-        @Override
-        public String render(final Timeline timeline) {
-            return MarkdownReport.render(timeline);
-        }
-    },
-    JSON("json") {
-        @Override
-        public String render(final Timeline timeline) {
-            try {
-                return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(timeline) + "\n";
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot write the timeline as JSON", e);
-            }
-        }
-    };
+    TEXT("text", TextReport::render),
+    HTML("html", HtmlReport::render),
+    MARKDOWN("md", MarkdownReport::render),
+    JSON("json", TimelineFormat::json);
 
     private final String option;
+    private final Function<Timeline, String> renderer;
 
-    TimelineFormat(final String option) {
+    TimelineFormat(final String option, final Function<Timeline, String> renderer) {
         this.option = option;
+        this.renderer = renderer;
     }
 
     /** The timeline in this format. */
-    public abstract String render(Timeline timeline);
+    public String render(final Timeline timeline) {
+        return renderer.apply(timeline);
+    }
 
     /** The name on the command line ({@code text}, {@code html}, {@code md}, {@code json}). */
     public String option() {
@@ -58,5 +39,13 @@ public enum TimelineFormat {
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("--format: unknown format '" + name
                         + "', expected one of " + Arrays.stream(values()).map(TimelineFormat::option)
                         .collect(Collectors.joining(", "))));
+    }
+
+    private static String json(final Timeline timeline) {
+        try {
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(timeline) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the timeline as JSON", e);
+        }
     }
 }

@@ -37,17 +37,29 @@ class TimelineAssemblerTest {
     }
 
     @Test
-    void shouldKeepBothVersionsOfARetractedAlertAndReportTheLatest() {
+    void shouldKeepEveryAlertVersionInTheOrderWrittenAndReportTheLatest() {
         final var docs = new java.util.ArrayList<>(incident.alertDocs());
         final var retracted = new dev.restoreguard.sinks.elasticsearch.EcsDocuments("default")
                 .alert(incident.alert("RG-002").withStatus("retracted"), IncidentFixture.at("16:45:00"));
         docs.add(retracted);
+        final var first = incident.alert("RG-001");
+        final var evidence = new java.util.LinkedHashMap<>(first.restoreguard().evidence());
+        evidence.put("revised", true);
+        docs.add(new dev.restoreguard.sinks.elasticsearch.EcsDocuments("default").alert(new dev.restoreguard.events.alert.Alert(
+                first.timestamp(), first.event(), first.rule(), first.alert(), first.host(), first.related(), first.message(),
+                first.ecs(), new dev.restoreguard.events.alert.Alert.Fields(evidence, first.restoreguard().late())),
+                IncidentFixture.at("16:40:00")));
         final Timeline timeline = TimelineAssembler.assemble(TimelineScope.alert(rg001), IncidentFixture.at("08:00:00"),
                 IncidentFixture.at("17:00:00"), IncidentFixture.at("18:00:00"), incident.eventDocs(), docs, incident.previous(),
                 List.of());
 
         assertThat(timeline.entries()).filteredOn(e -> "RG-002".equals(e.rule())).extracting(Entry::status)
                 .containsExactly("open", "retracted");
+        assertThat(timeline.entries()).filteredOn(e -> "RG-001".equals(e.rule())).extracting(e -> e.version() + " " + e.title())
+                .containsExactly(
+                        "1 RG-001 restore-into-production-unapproved (critical, open): restore:veeam:" + IncidentFixture.SESSION,
+                        "2 RG-001 restore-into-production-unapproved (critical, open, version 2: evidence updated): "
+                                + "restore:veeam:" + IncidentFixture.SESSION);
         assertThat(timeline.summary()).contains("3 alerts (2 open), 6 events.");
     }
 
