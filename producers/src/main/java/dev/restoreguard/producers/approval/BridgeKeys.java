@@ -49,6 +49,12 @@ public final class BridgeKeys {
     public record KeyFiles(String keyId, Path privateKey, Path publicKey) {
     }
 
+    /** The RestoreGuard home of {@code env}: {@code RESTOREGUARD_HOME}, else {@code ~/.restoreguard}. */
+    public static Path home(final Map<String, String> env) {
+        final String home = env.get("RESTOREGUARD_HOME");
+        return home != null && !home.isBlank() ? Path.of(home.trim()) : Path.of(System.getProperty("user.home"), ".restoreguard");
+    }
+
     /** The key directory of a RestoreGuard home. */
     public static Path keysDir(final Path home) {
         return home.resolve("keys");

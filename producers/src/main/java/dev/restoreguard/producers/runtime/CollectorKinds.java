@@ -1,6 +1,7 @@
 package dev.restoreguard.producers.runtime;
 
 import dev.restoreguard.events.config.ConfigException;
+import dev.restoreguard.producers.approval.BridgeKeys;
 import dev.restoreguard.producers.config.CollectorConfig;
 import dev.restoreguard.producers.dns.DnsZoneCollector;
 import dev.restoreguard.producers.dns.ResolutionWatcher;
@@ -97,7 +98,9 @@ public final class CollectorKinds {
                         : new ServiceNowChangePoller.Bearer(() -> CollectorConfig.secret(s.token(), s.tokenFile(),
                                 "collectors.servicenow.token_file"));
                 yield new ServiceNowCollector(new ServiceNowChangePoller(URI.create(s.instanceUrl()), auth, s.pageSize(),
-                        httpClient("collectors.servicenow.tls", s.tls(), s.timeoutMs()), Duration.ofMillis(s.timeoutMs())),
+                        httpClient("collectors.servicenow.tls", s.tls(), s.timeoutMs()), Duration.ofMillis(s.timeoutMs()),
+                        // the approval bridge: every change it publishes is signed (detection contract section 5)
+                        BridgeKeys.signer(null, null, System.getenv(), BridgeKeys.home(System.getenv()))),
                         Duration.ofSeconds(s.pollSeconds()), Duration.ofDays(s.initialLookbackDays()), state, metrics,
                         Clock.systemUTC());
             }

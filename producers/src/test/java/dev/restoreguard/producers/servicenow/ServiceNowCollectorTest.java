@@ -68,7 +68,8 @@ class ServiceNowCollectorTest {
 
     private ServiceNowCollector collector(final Metrics metrics) {
         final ServiceNowChangePoller poller = new ServiceNowChangePoller(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-                new ServiceNowChangePoller.Basic("rg-reader", "pw"), 100, HttpClient.newHttpClient(), Duration.ofSeconds(5));
+                new ServiceNowChangePoller.Basic("rg-reader", "pw"), 100, HttpClient.newHttpClient(), Duration.ofSeconds(5),
+                dev.restoreguard.producers.approval.ApprovalSigner.ephemeral("test-bridge"));
         return new ServiceNowCollector(poller, Duration.ofHours(1), Duration.ofDays(30), state, metrics, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
