@@ -28,7 +28,17 @@ public enum RuleCatalog {
             Severity.HIGH),
     RG_903("RG-903", "input-record-unreadable",
             "A hosts, DNS or inventory record could not be read or processed and went to the dead-letter topic.",
-            Severity.MEDIUM);
+            Severity.MEDIUM),
+    RG_920("RG-920", "collector-chain-gap",
+            "Events of a collector's chain are missing: the sequence jumped (lost, deleted or suppressed events).",
+            Severity.MEDIUM),
+    RG_921("RG-921", "collector-chain-reorder",
+            "A collector's chained event arrived after a later one of the same chain.", Severity.MEDIUM),
+    RG_922("RG-922", "collector-chain-rewritten",
+            "A collector's chained event does not match its chain: it was rewritten or forged after it was chained.",
+            Severity.HIGH),
+    RG_923("RG-923", "collector-chain-restarted",
+            "A collector's chain started again from 1: its chain state was lost or reset.", Severity.LOW);
 
     private final String id;
     private final String ruleName;

@@ -12,6 +12,8 @@ public final class StoreNames {
     public static final String OBSERVER_JUDGMENTS_BY_TIME = "observer-judgments-by-time";
     public static final String OBSERVER_ALERTS = "observer-alert-state";
     public static final String OBSERVER_META = "observer-meta";
+    /** Per chain (collector, topic, key): where the chain stands, for the tamper-evidence rules RG-920..RG-923. */
+    public static final String CHAINS = "collector-chains";
 
     private StoreNames() {
     }
