@@ -35,8 +35,10 @@ public final class ApproveCommand implements Callable<Integer> {
     private String approvedBy;
     @Option(names = "--state", defaultValue = "approved", description = "approved|revoked|rejected (default: ${DEFAULT-VALUE})")
     private String state;
-    @Option(names = "--bootstrap-server", defaultValue = "localhost:9092", description = "Kafka (default: ${DEFAULT-VALUE})")
+    @Option(names = "--bootstrap-server", description = "Kafka (default: the --client-config file's bootstrap.servers, else $RESTOREGUARD_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)")
     private String bootstrap;
+    @picocli.CommandLine.Mixin
+    private KafkaClientOptions kafkaClient;
 
     @Override
     public Integer call() throws Exception {
@@ -50,7 +52,7 @@ public final class ApproveCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("approve: " + ex.getMessage());
             return 2;
         }
-        try (EmitPublisher publisher = new EmitPublisher(bootstrap)) {
+        try (EmitPublisher publisher = new EmitPublisher(kafkaClient.config(bootstrap))) {
             publisher.publish(Topics.APPROVALS, change, e);
         }
         spec.commandLine().getOut().printf("approval %s (%s) for %s published (event %s)%n", change, state,
