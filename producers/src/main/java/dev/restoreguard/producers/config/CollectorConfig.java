@@ -79,6 +79,15 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
                 check(!properties.containsKey(key), "properties." + key, "cannot be overridden (durability depends on it)");
             }
         }
+
+        /** Without the values of secret properties (JAAS configurations, passwords, keys): this may be logged. */
+        @Override
+        public String toString() {
+            final Map<String, String> shown = new java.util.TreeMap<>();
+            properties.forEach((key, value) -> shown.put(key, key.matches("(?i).*(jaas|password|secret|key\\b|token).*")
+                    ? "[hidden]" : value));
+            return "Kafka[bootstrapServers=" + bootstrapServers + ", properties=" + shown + "]";
+        }
     }
 
     /**
