@@ -41,7 +41,7 @@ public final class ApproveCommand implements Callable<Integer> {
     private String approvedBy;
     @Option(names = "--state", defaultValue = "approved", description = "approved|revoked|rejected (default: ${DEFAULT-VALUE})")
     private String state;
-    @Option(names = "--bootstrap-server", defaultValue = "localhost:9092", description = "Kafka (default: ${DEFAULT-VALUE})")
+    @Option(names = "--bootstrap-server", description = "Kafka (default: the --client-config file's bootstrap.servers, else $RESTOREGUARD_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)")
     private String bootstrap;
     @Option(names = "--signing-key", paramLabel = "FILE", description = "the approval bridge's PKCS#8 private key "
             + "(default: $RESTOREGUARD_APPROVAL_SIGNING_KEY, else <home>/keys/local-bridge.key)")
@@ -50,6 +50,8 @@ public final class ApproveCommand implements Callable<Integer> {
     private String keyId;
     @Option(names = "--home", paramLabel = "DIR", description = "RestoreGuard home (default $RESTOREGUARD_HOME, else ~/.restoreguard)")
     private Path home;
+    @picocli.CommandLine.Mixin
+    private KafkaClientOptions kafkaClient;
 
     @Override
     public Integer call() throws Exception {
@@ -65,7 +67,7 @@ public final class ApproveCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("approve: " + ex.getMessage());
             return 2;
         }
-        try (EmitPublisher publisher = new EmitPublisher(bootstrap)) {
+        try (EmitPublisher publisher = new EmitPublisher(kafkaClient.config(bootstrap))) {
             publisher.publish(Topics.APPROVALS, change, e);
         }
         spec.commandLine().getOut().printf("approval %s (%s) for %s signed with key %s and published (event %s)%n",

@@ -37,6 +37,9 @@ public final class CollectCommand implements Callable<Integer> {
             description = "configuration file (default ${DEFAULT-VALUE})")
     private Path config;
 
+    @picocli.CommandLine.Mixin
+    private KafkaClientOptions kafkaClient;
+
     @Override
     public Integer call() throws InterruptedException {
         final PrintWriter out = spec.commandLine().getOut();
@@ -45,7 +48,7 @@ public final class CollectCommand implements Callable<Integer> {
         final Collector collector;
         final Metrics metrics = new Metrics();
         try {
-            cfg = CollectorConfig.read(config);
+            cfg = CollectorConfig.read(config).withKafkaClientProperties(kafkaClient.fileProperties());
             collector = CollectorKinds.create(kind, cfg, metrics);
         } catch (ConfigException e) {
             err.println("invalid configuration: " + e.getMessage());

@@ -46,8 +46,10 @@ public final class EmitCommand {
         private String reason;
         @Option(names = "--at", description = "event time, RFC 3339 (default: now)")
         private String at;
-        @Option(names = "--bootstrap-server", defaultValue = "localhost:9092", description = "Kafka (default: ${DEFAULT-VALUE})")
+        @Option(names = "--bootstrap-server", description = "Kafka (default: the --client-config file's bootstrap.servers, else $RESTOREGUARD_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)")
         private String bootstrap;
+        @picocli.CommandLine.Mixin
+        private KafkaClientOptions kafkaClient;
 
         @Override
         public Integer call() throws Exception {
@@ -61,7 +63,7 @@ public final class EmitCommand {
                 spec.commandLine().getErr().println("emit restore: " + ex.getMessage());
                 return 2;
             }
-            try (EmitPublisher publisher = new EmitPublisher(bootstrap)) {
+            try (EmitPublisher publisher = new EmitPublisher(kafkaClient.config(bootstrap))) {
                 publisher.publish(Topics.RESTORES, e.observer(), e);
             }
             spec.commandLine().getOut().printf("restore %s %s on %s published (event %s)%n", session, state, e.observer(),

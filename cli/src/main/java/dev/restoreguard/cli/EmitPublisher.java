@@ -26,16 +26,17 @@ final class EmitPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
 
-    EmitPublisher(final String bootstrapServers) {
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    /** A publisher with {@code clientConfig} ({@code bootstrap.servers} and security, from {@link KafkaClientOptions}). */
+    EmitPublisher(final Map<String, Object> clientConfig) {
+        final Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+        config.putAll(Map.of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.CLIENT_ID_CONFIG, "restoreguard-cli",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
-                new StringSerializer(), (topic, data) -> (byte[]) data);
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
+        producer = new KafkaProducer<>(config, new StringSerializer(), (topic, data) -> (byte[]) data);
     }
 
     /** Sends and waits; the record timestamp is the event time. */

@@ -31,6 +31,9 @@ public final class EngineCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers (default $RESTOREGUARD_BOOTSTRAP_SERVERS, else 127.0.0.1:9092).")
     private String bootstrapServer;
 
+    @picocli.CommandLine.Mixin
+    private KafkaClientOptions kafkaClient;
+
     @Option(names = "--http-port", paramLabel = "PORT",
             description = "Port of the HTTP endpoint on 127.0.0.1; 0 turns it off "
                     + "(default $RESTOREGUARD_ENGINE_HTTP_PORT, else 8710).")
@@ -62,7 +65,8 @@ public final class EngineCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        final CorrelationApp app = new CorrelationApp(config, Duration.ofSeconds(topicWaitSeconds));
+        final CorrelationApp app = new CorrelationApp(config, Duration.ofSeconds(topicWaitSeconds),
+                kafkaClient.overrides());
         final Thread hook = new Thread(app::close, "restoreguard-engine-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -99,9 +103,8 @@ public final class EngineCommand implements Callable<Integer> {
 
     private EngineConfig config(final EngineConfig fromEnvironment) {
         EngineConfig config = fromEnvironment;
-        if (bootstrapServer != null) {
-            config = config.withBootstrapServers(bootstrapServer);
-        }
+        // --bootstrap-server, else the client configuration's, else $RESTOREGUARD_BOOTSTRAP_SERVERS or the default
+        config = config.withBootstrapServers(kafkaClient.config(bootstrapServer).get("bootstrap.servers").toString());
         if (httpPort != null || stateDir != null) {
             config = config.withApplication(config.applicationId(), stateDir == null ? config.stateDir() : stateDir,
                     httpPort == null ? config.httpPort() : httpPort);

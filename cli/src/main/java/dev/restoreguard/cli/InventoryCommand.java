@@ -62,8 +62,10 @@ public final class InventoryCommand {
         private CommandSpec spec;
         @Parameters(paramLabel = "FILE", description = "the inventory YAML")
         private Path file;
-        @Option(names = "--bootstrap-server", defaultValue = "localhost:9092", description = "Kafka (default: ${DEFAULT-VALUE})")
+        @Option(names = "--bootstrap-server", description = "Kafka (default: the --client-config file's bootstrap.servers, else $RESTOREGUARD_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)")
         private String bootstrap;
+        @picocli.CommandLine.Mixin
+        private KafkaClientOptions kafkaClient;
 
         @Override
         public Integer call() throws Exception {
@@ -72,7 +74,7 @@ public final class InventoryCommand {
                 return 2;
             }
             final Envelope e = Envelope.of("inventory-file", Instant.now(), null, s);
-            try (EmitPublisher publisher = new EmitPublisher(bootstrap)) {
+            try (EmitPublisher publisher = new EmitPublisher(kafkaClient.config(bootstrap))) {
                 final var meta = publisher.publish(Topics.INVENTORY, "inventory", e);
                 spec.commandLine().getOut().printf("inventory published: %d assets, %d networks, event %s (%s-%d@%d)%n",
                         s.assets().size(), s.networks().size(), e.eventId(), meta.topic(), meta.partition(), meta.offset());

@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.restoreguard.events.Json;
-import dev.restoreguard.sinks.alert.StandardWebhooks;
-import dev.restoreguard.sinks.alert.config.WebhookConfig;
+import dev.restoreguard.sinks.alert.WebhookVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -34,8 +32,6 @@ final class LocalWebhookReceiver implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(LocalWebhookReceiver.class);
     static final String PATH = "/restoreguard/webhook";
     private static final int MAX_BODY = 4 * 1024 * 1024;
-    /** Standard Webhooks' suggested tolerance for the timestamp (replay protection). */
-    private static final long TOLERANCE_SECONDS = 300;
 
     /** One delivery as the receiver saw it. */
     record Delivery(String webhookId, String alertId, String ruleId, String subject, String status) {
@@ -44,11 +40,13 @@ final class LocalWebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final Path log;
     private final String secret;
+    private final WebhookVerifier verifier;
 
     /** A receiver that accepts only deliveries signed with {@code secret} and appends them to {@code log}. */
     LocalWebhookReceiver(final Path log, final String secret, final Consumer<Delivery> listener) throws IOException {
         this.log = log;
         this.secret = secret;
+        this.verifier = new WebhookVerifier(secret);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("restoreguard-up-webhook").unstarted(r)));
         server.createContext(PATH, exchange -> handle(exchange, listener));
@@ -100,11 +98,11 @@ final class LocalWebhookReceiver implements AutoCloseable {
                 exchange.sendResponseHeaders(413, -1);
                 return;
             }
-            final String webhookId = exchange.getRequestHeaders().getFirst("webhook-id");
-            if (!StandardWebhooks.verify(WebhookConfig.secretKey(secret), webhookId,
-                    exchange.getRequestHeaders().getFirst("webhook-timestamp"), new String(body, StandardCharsets.UTF_8),
-                    exchange.getRequestHeaders().getFirst("webhook-signature"), Instant.now().getEpochSecond(), TOLERANCE_SECONDS)) {
-                LOGGER.atWarn().addKeyValue("webhook_id", webhookId).log("Local webhook receiver refused a delivery with a bad signature");
+            final String webhookId;
+            try {
+                webhookId = verifier.verify(exchange.getRequestHeaders(), body);
+            } catch (WebhookVerifier.RejectedException e) {
+                LOGGER.atWarn().addKeyValue("reason", e.getMessage()).log("Local webhook receiver refused a delivery");
                 exchange.sendResponseHeaders(401, -1);
                 return;
             }

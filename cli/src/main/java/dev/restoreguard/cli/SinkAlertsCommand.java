@@ -34,6 +34,9 @@ public final class SinkAlertsCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers (default $RESTOREGUARD_BOOTSTRAP_SERVERS, else 127.0.0.1:9092).")
     private String bootstrapServer;
 
+    @picocli.CommandLine.Mixin
+    private KafkaClientOptions kafkaClient;
+
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8721",
             description = "Port of /health/live, /health/ready and /metrics on 127.0.0.1; 0 turns it off (default ${DEFAULT-VALUE}).")
     private int httpPort;
@@ -49,7 +52,7 @@ public final class SinkAlertsCommand implements Callable<Integer> {
             return 2;
         }
         final SinkService service = AlertsService.create(alerts,
-                Map.of("bootstrap.servers", SinkElasticsearchCommand.bootstrap(bootstrapServer)), new Metrics());
+                kafkaClient.config(bootstrapServer), new Metrics());
         spec.commandLine().getOut().println("Starting the alert sink with " + alerts.channels().size() + " channel(s): "
                 + alerts.channels().stream().map(c -> c.name() + " (" + c.type() + ")").toList());
         return SinkServiceRunner.run(service, httpPort, spec.commandLine().getOut(), spec.commandLine().getErr());

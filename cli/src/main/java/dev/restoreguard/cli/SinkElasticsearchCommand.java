@@ -36,6 +36,9 @@ public final class SinkElasticsearchCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers (default $RESTOREGUARD_BOOTSTRAP_SERVERS, else 127.0.0.1:9092).")
     private String bootstrapServer;
 
+    @picocli.CommandLine.Mixin
+    private KafkaClientOptions kafkaClient;
+
     @Option(names = "--es-url", paramLabel = "URL", description = "Elasticsearch URL (overrides sinks.elasticsearch.urls).")
     private String esUrl;
 
@@ -62,16 +65,8 @@ public final class SinkElasticsearchCommand implements Callable<Integer> {
         }
         final Map<String, String> templates = installTemplates ? IndexTemplates.load() : Map.of();
         final SinkService service = ElasticsearchSinkService.create(sinkConfig,
-                Map.of("bootstrap.servers", bootstrap(bootstrapServer)), templates, new Metrics());
+                kafkaClient.config(bootstrapServer), templates, new Metrics());
         spec.commandLine().getOut().println("Starting the Elasticsearch sink (" + sinkConfig + ")...");
         return SinkServiceRunner.run(service, httpPort, spec.commandLine().getOut(), spec.commandLine().getErr());
-    }
-
-    static String bootstrap(final String option) {
-        if (option != null) {
-            return option;
-        }
-        final String env = System.getenv("RESTOREGUARD_BOOTSTRAP_SERVERS");
-        return env == null || env.isBlank() ? "127.0.0.1:9092" : env;
     }
 }

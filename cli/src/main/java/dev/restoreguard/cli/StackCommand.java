@@ -72,6 +72,13 @@ public final class StackCommand implements Callable<Integer> {
         private Integer controllerPort;
         @Option(names = "--es-port", paramLabel = "PORT", description = "Elasticsearch HTTP port (default 9200).")
         private Integer esPort;
+        @Option(names = "--secure",
+                description = {"Kafka with SASL/SCRAM-SHA-512 over TLS and ACLs (one principal per collector kind, the "
+                        + "approval bridge, the engine, each sink), Elasticsearch with security on and file-realm users. "
+                        + "Certificates and passwords are generated in <home>/security at the first start; each "
+                        + "principal's client configuration is in <home>/security/kafka-clients/<principal>.properties "
+                        + "(pass it with --client-config). A secure home stays secure."})
+        private boolean secure;
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "180",
                 description = "How long to wait for each component to become healthy (default ${DEFAULT-VALUE}).")
         private long timeoutSeconds;
@@ -86,10 +93,11 @@ public final class StackCommand implements Callable<Integer> {
                     .withStartTimeout(Duration.ofSeconds(timeoutSeconds));
             final PrintWriter out = spec.commandLine().getOut();
             try {
-                final StackStatus status = new LocalStack(settings, line -> {
+                final LocalStack stack = new LocalStack(settings, line -> {
                     out.println(line);
                     out.flush();
-                }).up();
+                });
+                final StackStatus status = (secure ? stack.secure() : stack).up();
                 out.println();
                 printStatus(out, status);
                 out.flush();

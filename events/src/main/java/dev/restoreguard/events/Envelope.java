@@ -1,6 +1,7 @@
 package dev.restoreguard.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -29,6 +30,9 @@ import java.util.UUID;
  * @param source        the collector or bridge that produced it (e.g. {@code hosts-file},
  *                      {@code veeam-syslog}, {@code replay})
  * @param payload       the kind-specific body; its kind is written as the envelope's {@code kind}
+ * @param chain         the event's place in its collector's tamper-evident chain ({@link Chain});
+ *                      optional (null for events of producers that do not chain, and for records
+ *                      written before chains existed); not part of {@link #deterministicId}
  */
 public record Envelope(
         String eventId,
@@ -46,7 +50,9 @@ public record Envelope(
             @JsonSubTypes.Type(value = AuditRecord.class, name = AuditRecord.KIND),
             @JsonSubTypes.Type(value = Heartbeat.class, name = Heartbeat.KIND)
         })
-        EventPayload payload) {
+        EventPayload payload,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        Chain chain) {
 
     /** Current schema version of every payload. */
     public static final int SCHEMA_VERSION = 1;
@@ -60,6 +66,17 @@ public record Envelope(
             throw new EventValidationException("schema_version: unsupported version " + schemaVersion
                     + " (this build reads 1.." + SCHEMA_VERSION + ")");
         }
+    }
+
+    /** An envelope without a chain (the form of every event before chains existed). */
+    public Envelope(final String eventId, final int schemaVersion, final Instant at, final String observer,
+                    final String source, final EventPayload payload) {
+        this(eventId, schemaVersion, at, observer, source, payload, null);
+    }
+
+    /** This event placed in a chain; the event id stays the same. */
+    public Envelope withChain(final Chain newChain) {
+        return new Envelope(eventId, schemaVersion, at, observer, source, payload, newChain);
     }
 
     /**

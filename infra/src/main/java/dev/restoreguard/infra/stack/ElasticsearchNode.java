@@ -129,6 +129,10 @@ final class ElasticsearchNode {
             Files.createDirectories(dir.resolve(sub));
         }
         Files.deleteIfExists(dir.resolve("elasticsearch.pid"));
+        final boolean secure = StackSecurity.enabled(settings.home());
+        if (secure) {
+            writeFileRealm(jdk, dist, StackSecurity.of(settings.home()), progress);
+        }
         final List<String> command = new ArrayList<>();
         if (root) {
             ensureServiceUser(progress);
@@ -152,7 +156,7 @@ final class ElasticsearchNode {
                 "-E", "node.name=restoreguard-local",
                 "-E", "discovery.type=single-node",
                 // Without an explicit value ES 9 turns security and TLS on and rewrites its config.
-                "-E", "xpack.security.enabled=false",
+                "-E", "xpack.security.enabled=" + secure,
                 "-E", "http.host=127.0.0.1",
                 "-E", "http.port=" + settings.elasticsearchPort(),
                 "-E", "transport.host=127.0.0.1",
@@ -212,7 +216,8 @@ final class ElasticsearchNode {
     List<String> installTemplates() {
         final List<String> installed = new ArrayList<>();
         for (final Map.Entry<String, String> template : IndexTemplates.load().entrySet()) {
-            final HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/_index_template/" + template.getKey()))
+            final HttpResponse<String> response = send(authorized(HttpRequest.newBuilder(uri("/_index_template/"
+                            + template.getKey())))
                     .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofString(template.getValue()))
                     .timeout(Duration.ofSeconds(30))
@@ -250,7 +255,7 @@ final class ElasticsearchNode {
             return Optional.empty();
         }
         try {
-            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/_cluster/health"))
+            final HttpResponse<String> response = http.send(authorized(HttpRequest.newBuilder(uri("/_cluster/health")))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
         } catch (final IOException e) {
@@ -270,6 +275,50 @@ final class ElasticsearchNode {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StackException("Interrupted: " + request.method() + " " + request.uri(), e);
+        }
+    }
+
+    /** On a secure stack, the request with the stack admin's credentials. */
+    private HttpRequest.Builder authorized(final HttpRequest.Builder request) {
+        if (StackSecurity.enabled(settings.home())) {
+            request.header("Authorization",
+                    StackSecurity.of(settings.home()).elasticsearchAuthorization(StackSecurity.ES_ADMIN));
+        }
+        return request;
+    }
+
+    /**
+     * Writes {@code roles.yml} and adds the file-realm users that {@code config/users} lacks, with
+     * {@code bin/elasticsearch-users} (password on its standard input, not its command line).
+     */
+    private void writeFileRealm(final Jdk jdk, final Path dist, final StackSecurity security,
+                                final Consumer<String> progress) throws IOException {
+        final Path config = dist.resolve("config");
+        Files.writeString(config.resolve("roles.yml"), StackSecurity.rolesYaml(), StandardCharsets.UTF_8);
+        final Path usersFile = config.resolve("users");
+        final Path secrets = security.dir().resolve("secrets.properties");
+        if (Files.isRegularFile(usersFile)
+                && Files.getLastModifiedTime(usersFile).compareTo(Files.getLastModifiedTime(secrets)) < 0) {
+            // The passwords were generated anew since the users were added: add them again.
+            Files.delete(usersFile);
+            Files.deleteIfExists(config.resolve("users_roles"));
+        }
+        final String existing = Files.isRegularFile(usersFile) ? Files.readString(usersFile, StandardCharsets.UTF_8) : "";
+        for (final Map.Entry<String, String> user : security.elasticsearchUsers().entrySet()) {
+            if (existing.lines().anyMatch(line -> line.startsWith(user.getKey() + ":"))) {
+                continue;
+            }
+            progress.accept("Adding Elasticsearch file-realm user " + user.getKey() + " (role " + user.getValue() + ")");
+            final String password = security.elasticsearchPassword(user.getKey());
+            final Processes.CommandResult result = Processes.run(List.of(
+                    dist.resolve("bin").resolve("elasticsearch-users").toString(), "useradd", user.getKey(),
+                    "-r", user.getValue()),
+                    Map.of("ES_JAVA_HOME", jdk.home().toString(), "ES_PATH_CONF", config.toString()),
+                    password + "\n" + password + "\n", Duration.ofMinutes(2));
+            if (!result.ok()) {
+                throw new StackException("elasticsearch-users useradd " + user.getKey() + " failed (exit code "
+                        + result.exitCode() + "): " + result.output());
+            }
         }
     }
 

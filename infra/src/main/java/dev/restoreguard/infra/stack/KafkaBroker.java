@@ -132,6 +132,7 @@ public final class KafkaBroker implements AutoCloseable {
                 node.stop(KILL_WAIT);
                 throw e;
             }
+            node.applySecurity();
             final Duration took = Duration.between(spawned, Instant.now());
             LOGGER.atInfo().addKeyValue("address", bootstrapServers()).addKeyValue("pid", process.pid())
                     .addKeyValue("startup_ms", took.toMillis()).log("Kafka broker healthy");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,11 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -242,13 +248,49 @@ final class KafkaNode {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of(
+        final Map<String, Object> config = new HashMap<>(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address(),
                 AdminClientConfig.CLIENT_ID_CONFIG, "restoreguard-stack",
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(ADMIN_CALL.toMillis()),
                 // One short attempt per poll: the caller loops and owns the deadline.
                 AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000"));
+        if (secure()) {
+            config.putAll(StackSecurity.of(settings.home()).securityConfig(StackSecurity.Principal.ADMIN));
+        }
+        return Admin.create(config);
+    }
+
+    private boolean secure() {
+        return StackSecurity.enabled(settings.home());
+    }
+
+    /**
+     * On a secure stack: creates (or resets) the SCRAM users of every principal but the admin and
+     * the ACLs of {@link StackSecurity#acls()}; both calls are idempotent. Returns the number of ACL
+     * bindings, 0 on a plain stack.
+     */
+    int applySecurity() {
+        if (!secure()) {
+            return 0;
+        }
+        final StackSecurity security = StackSecurity.of(settings.home());
+        try (Admin admin = admin()) {
+            final List<UserScramCredentialAlteration> users = new ArrayList<>();
+            security.scramUsers().forEach((user, password) -> users.add(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)));
+            admin.alterUserScramCredentials(users).all().get(ADMIN_CALL.toMillis(), TimeUnit.MILLISECONDS);
+            final List<AclBinding> acls = StackSecurity.acls();
+            admin.createAcls(acls).all().get(ADMIN_CALL.toMillis(), TimeUnit.MILLISECONDS);
+            LOGGER.atInfo().addKeyValue("users", users.size()).addKeyValue("acls", acls.size())
+                    .log("Kafka SCRAM users and ACLs in place");
+            return acls.size();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("Interrupted while creating the Kafka users and ACLs", e);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new StackException("Cannot create the Kafka users and ACLs on " + address() + ": " + e.getMessage(), e);
+        }
     }
 
     private void format(final Jdk jdk, final Path argFile, final Path config, final Consumer<String> progress)
@@ -263,12 +305,16 @@ final class KafkaNode {
         }
         progress.accept("Formatting Kafka storage in " + dataDir() + " (cluster id " + clusterId + ")");
         final Path formatLog = dir.resolve("logs").resolve("format.log");
-        final Processes.CommandResult result = Processes.run(List.of(
+        final List<String> command = new ArrayList<>(List.of(
                 jdk.javaExecutable().toString(), "@" + argFile,
                 "-Dlog4j2.configurationFile=" + dir.resolve("config").resolve("log4j2.properties"),
                 "-Dkafka.logs.dir=" + dir.resolve("logs"),
-                "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString(), "--standalone"),
-                Duration.ofMinutes(2));
+                "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString(), "--standalone"));
+        if (secure()) {
+            // The admin must exist before the first SASL login; the other users are created through it.
+            command.addAll(List.of("--add-scram", StackSecurity.of(settings.home()).adminScramArgument()));
+        }
+        final Processes.CommandResult result = Processes.run(command, Duration.ofMinutes(2));
         Files.writeString(formatLog, result.output() + "\n", StandardCharsets.UTF_8);
         if (!result.ok()) {
             throw new StackException("Formatting the Kafka storage failed (exit code " + result.exitCode() + "):\n"
@@ -288,16 +334,19 @@ final class KafkaNode {
 
     String serverProperties() {
         final String controller = "127.0.0.1:" + settings.controllerPort();
+        final boolean secure = secure();
+        final String client = secure ? "SASL_SSL" : "PLAINTEXT";
         return String.join("\n",
                 "# Written by RestoreGuard 'stack up' on every start; edits are overwritten.",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.bootstrap.servers=" + controller,
-                "listeners=PLAINTEXT://" + address() + ",CONTROLLER://" + controller,
-                "advertised.listeners=PLAINTEXT://" + address(),
+                "listeners=" + client + "://" + address() + ",CONTROLLER://" + controller,
+                "advertised.listeners=" + client + "://" + address(),
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "inter.broker.listener.name=" + client,
+                secure ? "listener.security.protocol.map=CONTROLLER:SSL,SASL_SSL:SASL_SSL"
+                        : "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
                 "log.dirs=" + dataDir(),
                 "num.partitions=1",
                 "default.replication.factor=1",
@@ -311,7 +360,7 @@ final class KafkaNode {
                 "# Consumer groups and Streams apps start at once instead of after 3 s.",
                 "group.initial.rebalance.delay.ms=0",
                 "num.recovery.threads.per.data.dir=1",
-                "");
+                secure ? StackSecurity.of(settings.home()).serverProperties() : "");
     }
 
     private String log4j2Properties() {

@@ -44,6 +44,7 @@ public final class LocalStack {
     private final JdkFinder jdkFinder;
     private final KafkaNode kafka;
     private final ElasticsearchNode elasticsearch;
+    private final boolean secure;
 
     /** The stack in the default home with the ports recorded there (or the default ports). */
     public LocalStack() {
@@ -70,11 +71,31 @@ public final class LocalStack {
     }
 
     LocalStack(final StackSettings settings, final Consumer<String> progress, final JdkFinder jdkFinder) {
+        this(settings, progress, jdkFinder, false);
+    }
+
+    private LocalStack(final StackSettings settings, final Consumer<String> progress, final JdkFinder jdkFinder,
+                       final boolean secure) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.progress = Objects.requireNonNull(progress, "progress");
         this.jdkFinder = Objects.requireNonNull(jdkFinder, "jdkFinder");
         this.kafka = new KafkaNode(settings);
         this.elasticsearch = new ElasticsearchNode(settings);
+        this.secure = secure;
+    }
+
+    /**
+     * This stack with security on ({@code stack up --secure}): {@link #up()} makes the home secure
+     * (see {@link StackSecurity}) before it starts anything. A home that is already secure starts
+     * secure with or without this.
+     */
+    public LocalStack secure() {
+        return new LocalStack(settings, progress, jdkFinder, true);
+    }
+
+    /** Whether this stack's home is secure (SASL/TLS/ACLs on Kafka, security on Elasticsearch). */
+    public boolean isSecure() {
+        return StackSecurity.enabled(settings.home());
     }
 
     /**
@@ -170,7 +191,19 @@ public final class LocalStack {
         }
         Files.createDirectories(settings.home());
         settings.record();
-        final Jdk jdk = kafkaRunning && esRunning ? null : jdkFinder.find();
+        final Jdk jdk = kafkaRunning && esRunning && !secure ? null : jdkFinder.find();
+        if (secure || isSecure()) {
+            final boolean fresh = !isSecure();
+            if (fresh && (kafkaRunning || esRunning)) {
+                throw new StackException("The stack in " + settings.home() + " runs without security; "
+                        + "'stack down' first (and use a fresh home) to start it with --secure");
+            }
+            StackSecurity.enable(settings, jdk);
+            if (fresh) {
+                progress.accept("Generated a CA, the broker's certificate and the passwords of a secure stack in "
+                        + settings.home().resolve(StackSecurity.DIR));
+            }
+        }
         final Distribution distribution = kafkaRunning && esRunning ? null : Distribution.load();
         final Instant deadline = Instant.now().plus(settings.startTimeout());
 
@@ -198,6 +231,11 @@ public final class LocalStack {
                         seconds(kafkaStartup)));
             } else {
                 kafka.awaitHealthy(deadline);
+            }
+            final int acls = kafka.applySecurity();
+            if (acls > 0) {
+                progress.accept("Kafka: SASL/SCRAM over TLS with " + acls + " ACL entries; client configurations in "
+                        + settings.home().resolve(StackSecurity.DIR).resolve("kafka-clients"));
             }
             final List<String> created = kafka.createTopics();
             progress.accept(created.isEmpty()

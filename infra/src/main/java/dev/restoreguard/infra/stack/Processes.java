@@ -196,20 +196,44 @@ final class Processes {
 
     /** Runs a short command to completion and returns its exit code and output. */
     static CommandResult run(final List<String> command, final Duration timeout) throws IOException {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
+        return run(command, Map.of(), timeout);
+    }
+
+    /**
+     * Runs a short command with extra environment variables (secrets go there, not on the command
+     * line) to completion and returns its exit code and output.
+     */
+    static CommandResult run(final List<String> command, final Map<String, String> env, final Duration timeout)
+            throws IOException {
+        return run(command, env, "", timeout);
+    }
+
+    /** {@link #run(List, Map, Duration)} with {@code input} on the command's standard input (a password prompt). */
+    static CommandResult run(final List<String> command, final Map<String, String> env, final String input,
+                             final Duration timeout) throws IOException {
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        final Process process = builder.start();
+        try (var stdin = process.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
         try {
             final byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new IOException("timed out after " + timeout + ": " + String.join(" ", command));
+                throw new IOException("timed out after " + timeout + ": " + describe(command));
             }
             return new CommandResult(process.exitValue(), new String(output, StandardCharsets.UTF_8).strip());
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
-            throw new IOException("interrupted: " + String.join(" ", command), e);
+            throw new IOException("interrupted: " + describe(command), e);
         }
+    }
+
+    /** The program and how many arguments it got: arguments may hold secrets (a SCRAM password) that must not reach a log. */
+    private static String describe(final List<String> command) {
+        return command.getFirst() + (command.size() > 1 ? " ... (" + (command.size() - 1) + " arguments)" : "");
     }
 
     /** Exit code and combined output of a finished command. */

@@ -35,6 +35,19 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
         collectors = collectors == null ? new Collectors(null, null, null, null, null, null, null) : collectors;
     }
 
+    /**
+     * This configuration with Kafka client properties added (a {@code --client-config} file):
+     * they win over {@code kafka.properties}; its {@code bootstrap.servers}, if any, over
+     * {@code kafka.bootstrap_servers}.
+     */
+    public CollectorConfig withKafkaClientProperties(final Map<String, String> clientProperties) {
+        final Map<String, String> merged = new java.util.HashMap<>(kafka.properties());
+        merged.putAll(clientProperties);
+        final String servers = merged.remove("bootstrap.servers");
+        return new CollectorConfig(new Kafka(servers == null ? kafka.bootstrapServers() : servers, merged), collector,
+                collectors, engine, sinks, approvals, inventory);
+    }
+
     /** Reads and validates {@code file} with the process environment. */
     public static CollectorConfig read(final Path file) {
         return read(file, System.getenv());
@@ -81,6 +94,15 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
             for (String key : List.of("enable.idempotence", "acks", "key.serializer", "value.serializer")) {
                 check(!properties.containsKey(key), "properties." + key, "cannot be overridden (durability depends on it)");
             }
+        }
+
+        /** Without the values of secret properties (JAAS configurations, passwords, keys): this may be logged. */
+        @Override
+        public String toString() {
+            final Map<String, String> shown = new java.util.TreeMap<>();
+            properties.forEach((key, value) -> shown.put(key, key.matches("(?i).*(jaas|password|secret|key\\b|token).*")
+                    ? "[hidden]" : value));
+            return "Kafka[bootstrapServers=" + bootstrapServers + ", properties=" + shown + "]";
         }
     }
 

@@ -59,7 +59,8 @@ public final class CollectorService implements AutoCloseable {
         final Map<String, Object> kafka = new HashMap<>(config.kafka().properties());
         kafka.put("bootstrap.servers", config.kafka().bootstrapServers());
         kafka.putIfAbsent("client.id", "restoreguard-" + collector.kind() + "-" + observer);
-        publisher = new EventPublisher(kafka, spool, metrics);
+        publisher = new EventPublisher(kafka, spool, metrics,
+                new EventChains(spool.dir().resolve("chains.json"), collector.kind() + "@" + observer));
         health = new HealthServer(rt.health().bind(), rt.health().port(), this::live, this::ready, metrics);
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("heartbeat").unstarted(r));
         LOGGER.atInfo().addKeyValue("kind", collector.kind()).addKeyValue("observer", observer)

@@ -64,6 +64,7 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     private static final int MAX_BATCH = 1000;
 
     private final Spool spool;
+    private final EventChains chains;
     private final Metrics metrics;
     private final Map<String, Object> producerConfig;
     private final Function<Map<String, Object>, Producer<String, byte[]>> producerFactory;
@@ -79,11 +80,24 @@ public final class EventPublisher implements EventSink, AutoCloseable {
      *     settings (idempotence, acks=all, serializers) are forced on top
      */
     public EventPublisher(final Map<String, Object> kafka, final Spool spool, final Metrics metrics) {
-        this(kafka, spool, metrics, KafkaProducer::new);
+        this(kafka, spool, metrics, KafkaProducer::new, null);
+    }
+
+    /** A publisher that places every event in its tamper-evident chain ({@link EventChains}) before spooling it. */
+    public EventPublisher(final Map<String, Object> kafka, final Spool spool, final Metrics metrics,
+                          final EventChains chains) {
+        this(kafka, spool, metrics, KafkaProducer::new, chains);
     }
 
     EventPublisher(final Map<String, Object> kafka, final Spool spool, final Metrics metrics,
                    final Function<Map<String, Object>, Producer<String, byte[]>> producerFactory) {
+        this(kafka, spool, metrics, producerFactory, null);
+    }
+
+    EventPublisher(final Map<String, Object> kafka, final Spool spool, final Metrics metrics,
+                   final Function<Map<String, Object>, Producer<String, byte[]>> producerFactory,
+                   final EventChains chains) {
+        this.chains = chains;
         this.spool = spool;
         this.metrics = metrics;
         this.producerFactory = producerFactory;
@@ -118,7 +132,11 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     }
 
     @Override
-    public boolean publish(final Topic<String, Envelope> topic, final String key, final Envelope envelope) {
+    // Synchronized: the chain's order must be the spool's order when the collector and its
+    // heartbeat publish at once.
+    public synchronized boolean publish(final Topic<String, Envelope> topic, final String key,
+                                        final Envelope unchained) {
+        final Envelope envelope = chains == null ? unchained : chains.place(topic.name(), key, unchained);
         final byte[] value;
         try {
             value = topic.valueSerde().serializer().serialize(topic.name(), envelope);

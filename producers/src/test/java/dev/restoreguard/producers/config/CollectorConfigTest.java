@@ -90,4 +90,19 @@ class CollectorConfigTest {
                 CollectorConfig.parse("{}", Map.of()), new dev.restoreguard.producers.runtime.Metrics()))
                 .isInstanceOf(ConfigException.class).hasMessage("collectors.dns_zone: required");
     }
+
+    @Test
+    void shouldHideSecretKafkaPropertiesInTheConfigurationsText() {
+        final String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"collector-hosts-file\" "
+                + "password=\"Zm9vYmFyc2VjcmV0\";";
+        final CollectorConfig config = CollectorConfig.parse("{}", Map.of()).withKafkaClientProperties(Map.of(
+                "bootstrap.servers", "127.0.0.1:39092", "security.protocol", "SASL_SSL", "sasl.jaas.config", jaas,
+                "ssl.keystore.password", "store-secret", "ssl.truststore.location", "/etc/rg/ca.pem"));
+
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("127.0.0.1:39092");
+        assertThat(config.kafka().properties()).containsEntry("sasl.jaas.config", jaas)
+                .doesNotContainKey("bootstrap.servers");
+        assertThat(config.toString()).doesNotContain("Zm9vYmFyc2VjcmV0", "store-secret")
+                .contains("security.protocol=SASL_SSL", "ssl.truststore.location=/etc/rg/ca.pem", "sasl.jaas.config=[hidden]");
+    }
 }

@@ -2,7 +2,6 @@ package dev.restoreguard.sinks.alert;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -10,8 +9,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The Standard Webhooks signature scheme: {@code webhook-signature: v1,<base64 HMAC-SHA256>} over
  * {@code <webhook-id>.<webhook-timestamp>.<body>}, keyed with the base64-decoded part of a
- * {@code whsec_} secret. {@link #verify} is what a receiver does (used by our tests, and useful to
- * anyone writing a receiver in Java).
+ * {@code whsec_} secret. Receivers check it with {@link WebhookVerifier}.
  */
 public final class StandardWebhooks {
 
@@ -28,32 +26,5 @@ public final class StandardWebhooks {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
-    }
-
-    /**
-     * Whether one of the space-separated signatures of {@code signatureHeader} matches (constant-time
-     * comparison), and the timestamp is within {@code toleranceSeconds} of {@code nowSeconds}.
-     */
-    public static boolean verify(final byte[] key, final String id, final String timestamp, final String body,
-                                 final String signatureHeader, final long nowSeconds, final long toleranceSeconds) {
-        if (id == null || timestamp == null || signatureHeader == null) {
-            return false;
-        }
-        final long ts;
-        try {
-            ts = Long.parseLong(timestamp);
-        } catch (NumberFormatException e) {
-            return false;
-        }
-        if (Math.abs(nowSeconds - ts) > toleranceSeconds) {
-            return false;
-        }
-        final byte[] expected = sign(key, id, ts, body).getBytes(StandardCharsets.UTF_8);
-        for (final String candidate : signatureHeader.split(" ")) {
-            if (MessageDigest.isEqual(expected, candidate.getBytes(StandardCharsets.UTF_8))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

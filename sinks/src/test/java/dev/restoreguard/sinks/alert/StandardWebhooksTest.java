@@ -17,18 +17,4 @@ class StandardWebhooksTest {
     void shouldProduceTheSpecificationsReferenceSignature() {
         assertThat(StandardWebhooks.sign(KEY, ID, TS, BODY)).isEqualTo("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     }
-
-    @Test
-    void shouldVerifyOneOfSeveralSignaturesWithinTheTolerance() {
-        final String header = "v1,bm90LXRoaXMtb25l " + StandardWebhooks.sign(KEY, ID, TS, BODY);
-        assertThat(StandardWebhooks.verify(KEY, ID, Long.toString(TS), BODY, header, TS + 60, 300)).isTrue();
-    }
-
-    @Test
-    void shouldRejectATamperedBodyOrAnOldTimestamp() {
-        final String header = StandardWebhooks.sign(KEY, ID, TS, BODY);
-        assertThat(StandardWebhooks.verify(KEY, ID, Long.toString(TS), BODY + " ", header, TS, 300)).isFalse();
-        assertThat(StandardWebhooks.verify(KEY, ID, Long.toString(TS), BODY, header, TS + 301, 300)).isFalse();
-        assertThat(StandardWebhooks.verify(KEY, "msg_other", Long.toString(TS), BODY, header, TS, 300)).isFalse();
-    }
 }

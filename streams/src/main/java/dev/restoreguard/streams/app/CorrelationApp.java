@@ -57,6 +57,7 @@ public final class CorrelationApp implements AutoCloseable {
 
     private final EngineConfig config;
     private final Duration topicWait;
+    private final Map<String, ?> clientProperties;
     private final EngineExceptionHandler exceptionHandler = new EngineExceptionHandler(Clock.systemUTC());
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicReference<KafkaStreams.State> lastState = new AtomicReference<>(KafkaStreams.State.CREATED);
@@ -71,8 +72,18 @@ public final class CorrelationApp implements AutoCloseable {
     }
 
     public CorrelationApp(final EngineConfig config, final Duration topicWait) {
+        this(config, topicWait, Map.of());
+    }
+
+    /**
+     * An engine whose Kafka clients also get {@code clientProperties}: security settings
+     * ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}) of a secured cluster, applied to
+     * the Streams, producer, consumer and admin clients alike.
+     */
+    public CorrelationApp(final EngineConfig config, final Duration topicWait, final Map<String, ?> clientProperties) {
         this.config = config;
         this.topicWait = topicWait;
+        this.clientProperties = Map.copyOf(clientProperties);
     }
 
     /** The engine failed to start (topics missing, Kafka unreachable, HTTP port taken). */
@@ -140,6 +151,7 @@ public final class CorrelationApp implements AutoCloseable {
         }
         final Topology topology = CorrelationTopology.build(config);
         final Properties props = config.streamsProperties();
+        props.putAll(clientProperties);
         awaitTopics(new StreamsConfig(props).getAdminConfigs(config.applicationId() + "-topic-check"),
                 requiredTopics(topology), config.bootstrapServers(), topicWait, () -> closing);
         if (closing) {

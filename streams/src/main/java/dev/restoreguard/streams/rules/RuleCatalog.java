@@ -45,7 +45,17 @@ public enum RuleCatalog {
             Severity.HIGH),
     RG_924("RG-924", "approval-out-of-scope",
             "A signed approval record is outside what its key may approve (origin or target environment); "
-                    + "it counts as no approval.", Severity.HIGH);
+                    + "it counts as no approval.", Severity.HIGH),
+    RG_930("RG-930", "collector-chain-gap",
+            "Events of a collector's chain are missing: the sequence jumped (lost, deleted or suppressed events).",
+            Severity.MEDIUM),
+    RG_931("RG-931", "collector-chain-reorder",
+            "A collector's chained event arrived after a later one of the same chain.", Severity.MEDIUM),
+    RG_932("RG-932", "collector-chain-rewritten",
+            "A collector's chained event does not match its chain: it was rewritten or forged after it was chained.",
+            Severity.HIGH),
+    RG_933("RG-933", "collector-chain-restarted",
+            "A collector's chain started again from 1: its chain state was lost or reset.", Severity.LOW);
 
     private final String id;
     private final String ruleName;

@@ -9,6 +9,7 @@ import dev.restoreguard.events.approval.ApprovalEvent;
 import dev.restoreguard.streams.app.EngineConfig;
 import dev.restoreguard.streams.processor.AlertState;
 import dev.restoreguard.streams.processor.CollectorSilenceProcessor;
+import dev.restoreguard.streams.processor.ChainVerificationProcessor;
 import dev.restoreguard.streams.processor.Judgment;
 import dev.restoreguard.streams.processor.ObserverCorrelationProcessor;
 import dev.restoreguard.streams.processor.PipelineHealthProcessor;
@@ -40,6 +41,7 @@ import org.apache.kafka.streams.state.Stores;
  * restoreguard.inventory ───┘                                                               │
  * restoreguard.hosts.snapshots (key observer) ──────────────────────────────────────────────┼─ observer-correlation
  * restoreguard.restores (key observer) ─────────────────────────────────────────────────────┘   RG-001..RG-006
+ * hosts, restores, dns ─ chain-verification RG-930..RG-933 (collector chains) ─────────────────┤
  * restoreguard.dlq ─ pipeline-health RG-901/902/903                                              │
  * restoreguard.audit (heartbeats) ─ collector-silence RG-910                                    │
  *                          └──────────────────────────────── restoreguard.alerts ────────────────┘
@@ -84,8 +86,8 @@ public final class CorrelationTopology {
 
         final Produced<String, Envelope> broadcast = Produced.with(Serdes.String(), events)
                 .withStreamPartitioner(new EveryPartition());
-        source(builder, Topics.DNS, "dns-source")
-                .selectKey((fqdn, e) -> "dns|" + fqdn, Named.as("dns-reference-key"))
+        final KStream<String, Envelope> dns = source(builder, Topics.DNS, "dns-source");
+        dns.selectKey((fqdn, e) -> "dns|" + fqdn, Named.as("dns-reference-key"))
                 .to(Topics.ENGINE_REFERENCE.name(), broadcast.withName("dns-to-reference"));
         source(builder, Topics.APPROVALS, "approvals-source")
                 .filter((k, e) -> e.payload() instanceof ApprovalEvent, Named.as("approvals-only"))
@@ -114,6 +116,13 @@ public final class CorrelationTopology {
                 .process(() -> new CollectorSilenceProcessor(config.collectorSilence()), Named.as("collector-silence"),
                         StoreNames.COLLECTOR_HEARTBEATS)
                 .to(Topics.ALERTS.name(), Produced.with(Serdes.String(), alerts).withName("silence-alerts-sink"));
+        // Tamper evidence: the chained collectors' topics, each event checked against its chain.
+        builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(StoreNames.CHAINS), Serdes.String(),
+                new JsonSerde<>(ChainVerificationProcessor.ChainState.class)));
+        hosts.merge(restores, Named.as("chained-merge"))
+                .merge(dns, Named.as("chained-dns-merge"))
+                .process(ChainVerificationProcessor::new, Named.as("chain-verification"), StoreNames.CHAINS)
+                .to(Topics.ALERTS.name(), Produced.with(Serdes.String(), alerts).withName("chain-alerts-sink"));
 
         builder.stream(Topics.DLQ.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dlq-source"))
                 .process(PipelineHealthProcessor::new, Named.as("pipeline-health"))

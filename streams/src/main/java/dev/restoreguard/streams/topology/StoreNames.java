@@ -14,6 +14,8 @@ public final class StoreNames {
     public static final String OBSERVER_META = "observer-meta";
     /** Last heartbeat heard per observer and collector kind (RG-910). */
     public static final String COLLECTOR_HEARTBEATS = "collector-heartbeats";
+    /** Per chain (collector, topic, key): where the chain stands, for the tamper-evidence rules RG-930..RG-933. */
+    public static final String CHAINS = "collector-chains";
 
     private StoreNames() {
     }
