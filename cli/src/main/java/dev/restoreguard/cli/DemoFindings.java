@@ -2,7 +2,13 @@ package dev.restoreguard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.restoreguard.events.Json;
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import dev.restoreguard.events.alert.Alert;
+import dev.restoreguard.sinks.elasticsearch.ElasticsearchClients;
+import dev.restoreguard.sinks.elasticsearch.ElasticsearchSinkConfig;
+import dev.restoreguard.sinks.timeline.Timeline;
+import dev.restoreguard.sinks.timeline.TimelineException;
+import dev.restoreguard.sinks.timeline.TimelineFormat;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The end of the demo: checks that the alerts the scenario expects arrived on the console, finds the
  * restore verdict in Elasticsearch's latest-state index {@code restoreguard-alerts} and tells the
- * newcomer where to look next. Reads Elasticsearch only.
+ * newcomer where to look next: the verdict's timeline. Reads Elasticsearch only.
  */
 final class DemoFindings {
 
@@ -77,6 +83,7 @@ final class DemoFindings {
             if (latest(verdict.alert().id()).isPresent()) {
                 console.println(String.format("[demo] the %s alert is searchable in Elasticsearch: curl -s '%s/restoreguard-alerts/_doc/%s?pretty'",
                         verdict.rule().id(), elasticsearchUrl, verdict.alert().id()));
+                printTimeline(verdict);
                 return Optional.of(verdict);
             }
             Thread.sleep(250); // polling Elasticsearch for the document, bounded by the deadline
@@ -84,6 +91,20 @@ final class DemoFindings {
         console.println("[demo] the " + verdict.rule().id() + " alert did not reach Elasticsearch within "
                 + SEARCHABLE_WAIT.toSeconds() + " s; is the Elasticsearch sink healthy?");
         return Optional.empty();
+    }
+
+    /** What happened, in what order, and who did it: the timeline of the verdict, from Elasticsearch. */
+    private void printTimeline(final Alert verdict) {
+        final String command = String.format("./restoreguard timeline --alert %s --es-url %s", verdict.alert().id(), elasticsearchUrl);
+        try (ElasticsearchClient client = ElasticsearchClients.create(
+                ElasticsearchSinkConfig.DEFAULT.withUrls(List.of(elasticsearchUrl)))) {
+            final Timeline timeline = Timeline.forAlert(client, verdict.alert().id());
+            console.println("[demo] the timeline of the " + verdict.rule().id() + " alert (" + command + "):");
+            console.println(TimelineFormat.TEXT.render(timeline).stripTrailing());
+            console.println("[demo] the same as a self-contained incident report: " + command + " --format html --out incident.html");
+        } catch (TimelineException | IOException e) {
+            console.println("[demo] the timeline could not be read (" + e.getMessage() + "); try: " + command);
+        }
     }
 
     /** The latest-state document of an alert id, if Elasticsearch has it. */

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * that has never been used, run from the packaged CLI jar in a child JVM. The test reads the console
  * and requires, within the time limit counted from the command's start, the three alerts of the
  * Friday incident, the RG-001 alert found in Elasticsearch, and the timeline with its causal
- * sentence. The limit ({@code -Drestoreguard.demo.limit.seconds}, default 240) is looser than the
+ * sentence ('... resolved to 10.20.1.15 ... because of line 8 of vbr01's hosts file'). The limit ({@code -Drestoreguard.demo.limit.seconds}, default 240) is looser than the
  * product's two-minute aim because CI machines are shared; the measured time is printed.
  */
 class UpDemoIT {
@@ -91,6 +91,8 @@ class UpDemoIT {
                 .anyMatch(l -> l.contains("CRITICAL") && l.contains("RG-002") && l.contains("restore:veeam:8c0e7a4e-1f3b-4d8e-9a51-0c2f7d1e6b90-run"))
                 .anyMatch(l -> l.contains("delivered: RG-001"))
                 .anyMatch(l -> l.contains("the RG-001 alert is searchable in Elasticsearch"))
+                .anyMatch(l -> l.contains("the timeline of the RG-001 alert"))
+                .anyMatch(l -> l.contains("resolved to 10.20.1.15") && l.contains("because of line 8 of vbr01"))
                 .noneMatch(l -> l.contains("\u2718"));
         reader.interrupt();
     }
