@@ -24,11 +24,13 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param inMemoryState      keep key-value state in memory instead of RocksDB (replay and benchmarks:
  *                           the test driver commits after every record, which flushes RocksDB each time)
  * @param collectorSilence   how long a collector may send no heartbeat before RG-910 fires (wall-clock time)
+ * @param standbyReplicas    warm copies of each task's state on other instances ({@code num.standby.replicas}):
+ *                           with 1, a crashed instance's tasks resume elsewhere without restoring their state
  */
 public record EngineConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
                            Duration allowedLateness, Duration historyRetention, Duration sessionRetention,
                            int httpPort, String processingGuarantee, boolean inMemoryState,
-                           Duration collectorSilence) {
+                           Duration collectorSilence, int standbyReplicas) {
 
     public EngineConfig {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap_servers", "required");
@@ -42,6 +44,7 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
                 "must be exactly_once_v2 or at_least_once, was " + processingGuarantee);
         require(collectorSilence != null && collectorSilence.toMillis() >= 1, "collector_silence",
                 "must be positive, was " + collectorSilence);
+        require(standbyReplicas >= 0, "standby_replicas", "must not be negative, was " + standbyReplicas);
     }
 
     private static void require(final boolean ok, final String key, final String message) {
@@ -58,7 +61,7 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         return new EngineConfig("127.0.0.1:9092", "restoreguard-engine",
                 Path.of(System.getProperty("user.home"), ".restoreguard", "engine-state"), 1,
                 Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(2), 8710,
-                StreamsConfig.EXACTLY_ONCE_V2, false, DEFAULT_COLLECTOR_SILENCE);
+                StreamsConfig.EXACTLY_ONCE_V2, false, DEFAULT_COLLECTOR_SILENCE, 0);
     }
 
     /** The defaults overridden by {@code RESTOREGUARD_ENGINE_*} variables of {@code env}. */
@@ -74,35 +77,36 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
                 duration(env, "RESTOREGUARD_ENGINE_SESSION_RETENTION", d.sessionRetention()),
                 integer(env, "RESTOREGUARD_ENGINE_HTTP_PORT", d.httpPort()),
                 env.getOrDefault("RESTOREGUARD_ENGINE_PROCESSING_GUARANTEE", d.processingGuarantee()), false,
-                duration(env, "RESTOREGUARD_ENGINE_COLLECTOR_SILENCE", d.collectorSilence()));
+                duration(env, "RESTOREGUARD_ENGINE_COLLECTOR_SILENCE", d.collectorSilence()),
+                integer(env, "RESTOREGUARD_ENGINE_STANDBY_REPLICAS", d.standbyReplicas()));
     }
 
     public EngineConfig withBootstrapServers(final String servers) {
         return new EngineConfig(servers, applicationId, stateDir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence);
+                sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas);
     }
 
     public EngineConfig withAllowedLateness(final Duration lateness) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, lateness,
                 historyRetention.compareTo(lateness) >= 0 ? historyRetention : lateness, sessionRetention,
-                httpPort, processingGuarantee, inMemoryState, collectorSilence);
+                httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas);
     }
 
     public EngineConfig withApplication(final String id, final Path dir, final int port) {
         return new EngineConfig(bootstrapServers, id, dir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, port, processingGuarantee, inMemoryState, collectorSilence);
+                sessionRetention, port, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas);
     }
 
     /** This configuration with key-value state in memory (replay, benchmarks). */
     public EngineConfig withInMemoryState() {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
-                historyRetention, sessionRetention, httpPort, processingGuarantee, true, collectorSilence);
+                historyRetention, sessionRetention, httpPort, processingGuarantee, true, collectorSilence, standbyReplicas);
     }
 
     /** This configuration with another collector-silence threshold (RG-910). */
     public EngineConfig withCollectorSilence(final Duration silence) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
-                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, silence);
+                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, silence, standbyReplicas);
     }
 
     private static int integer(final Map<String, String> env, final String key, final int fallback) {
@@ -136,6 +140,7 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
