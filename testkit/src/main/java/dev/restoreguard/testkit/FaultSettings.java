@@ -33,6 +33,11 @@ public final class FaultSettings {
         return count("restoreguard.faults.bad-input-records", 5_000);
     }
 
+    /** How many times an engine instance is killed with SIGKILL [unset: the engine-crash test is skipped; soak 3]. */
+    public static int engineKills() {
+        return count("restoreguard.faults.engine-kills", 3);
+    }
+
     private static Duration duration(final String key, final Duration fallback) {
         final String value = System.getProperty(key);
         if (value == null || value.isBlank()) {

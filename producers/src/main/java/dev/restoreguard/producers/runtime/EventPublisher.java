@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,8 +53,9 @@ import org.slf4j.LoggerFactory;
  *       authorization, unsupported version, anything else): close the producer, back off, start a
  *       new one; the events stay in the spool.</li>
  * </ul>
- * Delivery is at least once: an event acknowledged by Kafka but not yet checkpointed when the
- * process dies is sent again after the restart, with the same event id, and the engine and the
+ * An event Kafka acknowledged after an earlier event of its batch failed is not sent again when
+ * the batch is re-sent. Delivery is at least once: an event acknowledged by Kafka but not yet
+ * checkpointed when the process dies is sent again after the restart, with the same event id, and the engine and the
  * Elasticsearch sink de-duplicate by that id.
  */
 public final class EventPublisher implements EventSink, AutoCloseable {
@@ -74,6 +76,13 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     private volatile boolean connected;
     private volatile String lastError;
     private Producer<String, byte[]> producer;
+    /**
+     * Spool sequence numbers Kafka acknowledged after an earlier event of their batch failed (the
+     * batch spans partitions; during a long outage one partition's records expire while another's
+     * get through). The checkpoint cannot pass them yet, but the re-send skips them instead of
+     * publishing them a second time. Sender thread only; lost with the process (then at least once).
+     */
+    private final java.util.NavigableSet<Long> acknowledgedPastFailure = new java.util.TreeSet<>();
 
     /**
      * @param kafka producer settings ({@code bootstrap.servers} and any pass-through); the safety
@@ -231,6 +240,9 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         cursor.close();
     }
 
+    /** Marks an event of a re-sent batch that Kafka already acknowledged: not sent again. */
+    private static final Future<RecordMetadata> ALREADY_ACKNOWLEDGED = CompletableFuture.completedFuture(null);
+
     private enum ErrorKind { RETRIABLE, POISON, FATAL }
 
     private record Failure(ErrorKind kind, Throwable error) {
@@ -249,6 +261,10 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         final List<Future<RecordMetadata>> futures = new ArrayList<>(batch.size());
         Failure failure = null;
         for (SpoolRecord r : batch) {
+            if (failure == null && acknowledgedPastFailure.contains(r.seq())) {
+                futures.add(ALREADY_ACKNOWLEDGED);
+                continue;
+            }
             try {
                 final ProducerRecord<String, byte[]> record = new ProducerRecord<>(r.topic(), null, r.timestamp(),
                         r.key(), r.value());
@@ -270,12 +286,14 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         for (int i = 0; i < futures.size(); i++) {
             final Future<RecordMetadata> f = futures.get(i);
             try {
-                if (f != null) {
+                if (f != null && f != ALREADY_ACKNOWLEDGED) {
                     f.get();
                     ok++;
                 }
                 if (prefixIntact) {
                     acknowledged = batch.get(i).seq();
+                } else if (f != null) {
+                    acknowledgedPastFailure.add(batch.get(i).seq());
                 }
             } catch (ExecutionException e) {
                 final ErrorKind kind = classify(e.getCause());
@@ -294,6 +312,7 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         }
         if (acknowledged >= 0) {
             spool.acknowledgeUpTo(acknowledged + 1);
+            acknowledgedPastFailure.headSet(acknowledged, true).clear();
         }
         metrics.add(Metrics.SENT, ok);
         return failure;

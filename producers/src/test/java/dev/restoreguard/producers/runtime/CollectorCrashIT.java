@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
 class CollectorCrashIT {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(CollectorCrashIT.class);
-    private static final Duration EDIT_PACE = Duration.ofMillis(40);
+    private static final Duration EDIT_PACE = Duration.ofMillis(150);
 
     @TempDir
     Path tmp;
@@ -99,7 +99,7 @@ class CollectorCrashIT {
             for (int k = 0; k < kills; k++) {
                 final Process child = startCollector(yaml, readyMillis);
                 // killed at a random moment while edits keep coming: mid-check, mid-spool-append, mid-send
-                Thread.sleep(random.nextInt(400)); // the kill's timing, not a wait for a result
+                Thread.sleep(random.nextInt(600)); // the kill's timing, not a wait for a result
                 child.destroyForcibly();
                 assertThat(child.waitFor()).as("exit status after SIGKILL").isEqualTo(137);
             }

@@ -31,7 +31,7 @@ class EventPublisherTest {
     Path dir;
 
     /** A producer whose sends fail as configured, then succeed. */
-    static final class ScriptedProducer extends MockProducer<String, byte[]> {
+    static class ScriptedProducer extends MockProducer<String, byte[]> {
         final AtomicInteger timeouts;
         final String poisonId;
 
@@ -99,6 +99,37 @@ class EventPublisherTest {
                     java.util.stream.IntStream.range(0, 5).mapToObj(i -> event(i).eventId()).toList());
             assertThat(metrics.value(Metrics.ERRORS)).isGreaterThanOrEqualTo(1);
             assertThat(metrics.value(Metrics.DROPPED)).isZero();
+        }
+    }
+
+    @Test
+    void shouldNotResendEventsKafkaAcknowledgedAfterAnEarlierEventOfTheBatchFailed() throws Exception {
+        // event 1's partition expired during an outage; events 2..4 (other partitions) got through
+        final String expired = event(1).eventId();
+        final AtomicInteger failuresLeft = new AtomicInteger(1);
+        final ScriptedProducer producer = new ScriptedProducer(0, null) {
+            @Override
+            public synchronized Future<RecordMetadata> send(final ProducerRecord<String, byte[]> record) {
+                final String id = new String(record.headers().lastHeader("event_id").value(), StandardCharsets.UTF_8);
+                if (id.equals(expired) && failuresLeft.getAndDecrement() > 0) {
+                    return CompletableFuture.failedFuture(new TimeoutException("Expiring 1 record(s)"));
+                }
+                return super.send(record);
+            }
+        };
+        try (Spool spool = spool()) {
+            // all five spooled before the sender starts, so they go out as one batch
+            for (int i = 0; i < 5; i++) {
+                final Envelope e = event(i);
+                spool.append(Topics.AUDIT.name(), "k", e.timestamp(), e.eventId(),
+                        Topics.AUDIT.valueSerde().serializer().serialize(Topics.AUDIT.name(), e));
+            }
+            try (EventPublisher publisher = new EventPublisher(Map.of(), spool, new Metrics(), c -> producer)) {
+                assertThat(publisher.awaitDrained(Duration.ofSeconds(20))).isTrue();
+            }
+            assertThat(producer.sentIds()).as("each event once").containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.IntStream.range(0, 5).mapToObj(i -> event(i).eventId()).toList());
+            assertThat(spool.pendingEvents()).isZero();
         }
     }
 

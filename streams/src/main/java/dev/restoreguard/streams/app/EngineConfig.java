@@ -25,13 +25,15 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param inMemoryState      keep key-value state in memory instead of RocksDB (replay and benchmarks:
  *                           the test driver commits after every record, which flushes RocksDB each time)
  * @param collectorSilence   how long a collector may send no heartbeat before RG-910 fires (wall-clock time)
+ * @param standbyReplicas    warm copies of each task's state on other instances ({@code num.standby.replicas}):
+ *                           with 1, a crashed instance's tasks resume elsewhere without restoring their state
  * @param trustedKeys        approval-bridge keys whose signed approvals the engine trusts
  *                           ({@link TrustedKeys}, {@value TrustedKeys#VARIABLE})
  */
 public record EngineConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
                            Duration allowedLateness, Duration historyRetention, Duration sessionRetention,
                            int httpPort, String processingGuarantee, boolean inMemoryState,
-                           Duration collectorSilence, TrustedKeys trustedKeys) {
+                           Duration collectorSilence, int standbyReplicas, TrustedKeys trustedKeys) {
 
     public EngineConfig {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap_servers", "required");
@@ -45,6 +47,7 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
                 "must be exactly_once_v2 or at_least_once, was " + processingGuarantee);
         require(collectorSilence != null && collectorSilence.toMillis() >= 1, "collector_silence",
                 "must be positive, was " + collectorSilence);
+        require(standbyReplicas >= 0, "standby_replicas", "must not be negative, was " + standbyReplicas);
         trustedKeys = trustedKeys == null ? TrustedKeys.none() : trustedKeys;
     }
 
@@ -62,7 +65,7 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         return new EngineConfig("127.0.0.1:9092", "restoreguard-engine",
                 Path.of(System.getProperty("user.home"), ".restoreguard", "engine-state"), 1,
                 Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(2), 8710,
-                StreamsConfig.EXACTLY_ONCE_V2, false, DEFAULT_COLLECTOR_SILENCE,
+                StreamsConfig.EXACTLY_ONCE_V2, false, DEFAULT_COLLECTOR_SILENCE, 0,
                 TrustedKeys.none());
     }
 
@@ -80,41 +83,42 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
                 integer(env, "RESTOREGUARD_ENGINE_HTTP_PORT", d.httpPort()),
                 env.getOrDefault("RESTOREGUARD_ENGINE_PROCESSING_GUARANTEE", d.processingGuarantee()), false,
                 duration(env, "RESTOREGUARD_ENGINE_COLLECTOR_SILENCE", d.collectorSilence()),
+                integer(env, "RESTOREGUARD_ENGINE_STANDBY_REPLICAS", d.standbyReplicas()),
                 TrustedKeys.fromEnvironment(env));
     }
 
     public EngineConfig withBootstrapServers(final String servers) {
         return new EngineConfig(servers, applicationId, stateDir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, trustedKeys);
+                sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys);
     }
 
     public EngineConfig withAllowedLateness(final Duration lateness) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, lateness,
                 historyRetention.compareTo(lateness) >= 0 ? historyRetention : lateness, sessionRetention,
-                httpPort, processingGuarantee, inMemoryState, collectorSilence, trustedKeys);
+                httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys);
     }
 
     public EngineConfig withApplication(final String id, final Path dir, final int port) {
         return new EngineConfig(bootstrapServers, id, dir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, port, processingGuarantee, inMemoryState, collectorSilence, trustedKeys);
+                sessionRetention, port, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys);
     }
 
     /** This configuration with key-value state in memory (replay, benchmarks). */
     public EngineConfig withInMemoryState() {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
-                historyRetention, sessionRetention, httpPort, processingGuarantee, true, collectorSilence, trustedKeys);
+                historyRetention, sessionRetention, httpPort, processingGuarantee, true, collectorSilence, standbyReplicas, trustedKeys);
     }
 
     /** This configuration with another collector-silence threshold (RG-910). */
     public EngineConfig withCollectorSilence(final Duration silence) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
-                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, silence, trustedKeys);
+                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, silence, standbyReplicas, trustedKeys);
     }
 
     /** This configuration trusting exactly {@code keys} for approval signatures. */
     public EngineConfig withTrustedKeys(final TrustedKeys keys) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
-                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, keys);
+                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, keys);
     }
 
     private static int integer(final Map<String, String> env, final String key, final int fallback) {
@@ -148,6 +152,7 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
