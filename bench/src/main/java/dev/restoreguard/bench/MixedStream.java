@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -42,25 +43,79 @@ public final class MixedStream {
 
     /** The inventory followed by {@code events} mixed events. */
     public static List<Routed> generate(final int events, final int observers, final int assets, final long seed) {
-        final SplittableRandom random = new SplittableRandom(seed);
         final List<Routed> out = new ArrayList<>(events + 1);
+        out.add(inventory(assets, START));
+        final Generator generator = new Generator(observers, assets, seed);
+        Instant t = START.plusSeconds(60);
+        for (int n = 0; n < events; n++) {
+            t = t.plusMillis(100);
+            generator.next(t, true).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** The inventory snapshot of {@code assets} machines in four environments, at {@code at}. */
+    public static Routed inventory(final int assets, final Instant at) {
         final List<InventorySnapshot.Asset> inventory = new ArrayList<>(assets);
         final List<InventorySnapshot.Network> networks = new ArrayList<>();
         for (int i = 1; i <= assets; i++) {
-            inventory.add(new InventorySnapshot.Asset(asset(i) + ".corp.example", List.of(ip(i)),
-                    ENVIRONMENTS[(i >> 8) % 4], null));
+            inventory.add(new InventorySnapshot.Asset(asset(i) + ".corp.example", List.of(ip(i)), environmentOf(i), null));
         }
         for (int block = 0; block <= (assets >> 8); block++) {
             networks.add(new InventorySnapshot.Network("10." + ((block >> 8) & 255) + "." + (block & 255) + ".0/24",
                     ENVIRONMENTS[block % 4]));
         }
-        out.add(new Routed(Topics.INVENTORY.name(), "inventory",
-                Envelope.of("bench", START, null, new InventorySnapshot(inventory, networks))));
-        final HostsSnapshotter hosts = new HostsSnapshotter(new HostsFileParser());
-        Instant t = START.plusSeconds(60);
-        for (int n = 0; n < events; n++) {
-            t = t.plusMillis(100);
-            final Instant at = random.nextInt(100) < 2 ? t.minusSeconds(random.nextInt(300)) : t;
+        return new Routed(Topics.INVENTORY.name(), "inventory",
+                Envelope.of("bench", at, null, new InventorySnapshot(inventory, networks)));
+    }
+
+    /** The environment of asset {@code i}: blocks of 256 assets per environment in turn (1..255 is production). */
+    public static String environmentOf(final int i) {
+        return ENVIRONMENTS[(i >> 8) % 4];
+    }
+
+    /** The short name of asset {@code i} ({@code srv-<i>}); its FQDN adds {@code .corp.example}. */
+    public static String assetName(final int i) {
+        return asset(i);
+    }
+
+    /**
+     * Mixed events one at a time, for a stream generated up front (event times given) or a live
+     * load (event time now). Not thread-safe.
+     */
+    public static final class Generator {
+        private final SplittableRandom random;
+        private final HostsSnapshotter hosts = new HostsSnapshotter(new HostsFileParser());
+        private final int observers;
+        private final int assets;
+        private final boolean benignRestores;
+        private int n;
+
+        /** A generator whose restores target any asset (a quarter of them production, unapproved: alerts). */
+        public Generator(final int observers, final int assets, final long seed) {
+            this(observers, assets, seed, false);
+        }
+
+        /**
+         * @param benignRestores restores never target a production asset: a steady background load
+         *                       in which alerts stay the exception, as in a real estate
+         */
+        public Generator(final int observers, final int assets, final long seed, final boolean benignRestores) {
+            this.random = new SplittableRandom(seed);
+            this.observers = observers;
+            this.assets = assets;
+            this.benignRestores = benignRestores;
+        }
+
+        /**
+         * The next event at {@code t}, or empty when it was a hosts-file content identical to the
+         * observer's previous one (the collector publishes nothing then).
+         *
+         * @param late whether 2% of the events may be up to five minutes late
+         */
+        public Optional<Routed> next(final Instant t, final boolean late) {
+            final int number = n++;
+            final Instant at = late && random.nextInt(100) < 2 ? t.minusSeconds(random.nextInt(300)) : t;
             final String observer = "vbr-" + random.nextInt(observers) + ".corp.example";
             final int a = 1 + random.nextInt(assets);
             // the address a name is given: its own, except for the 5% of mistakes the engine is for
@@ -69,27 +124,28 @@ public final class MixedStream {
             final int kind = random.nextInt(100);
             if (kind < 35) {
                 final String content = "127.0.0.1 localhost\n" + ip(b) + " " + asset(a) + "\n" + ip(c) + " "
-                        + asset(c) + ".corp.example # n" + n + "\n";
-                hosts.next(observer, "/etc/hosts", content.getBytes(StandardCharsets.UTF_8), null).ifPresent(s ->
-                        out.add(new Routed(Topics.HOSTS.name(), observer, Envelope.of("bench", at, observer, s))));
+                        + asset(c) + ".corp.example # n" + number + "\n";
+                return hosts.next(observer, "/etc/hosts", content.getBytes(StandardCharsets.UTF_8), null)
+                        .map(s -> new Routed(Topics.HOSTS.name(), observer, Envelope.of("bench", at, observer, s)));
             } else if (kind < 60) {
                 final DnsRecordChange change = new DnsRecordChange("corp.example", asset(a), "A",
                         random.nextInt(4) == 0 ? "delete" : "add", ip(b),
                         "dc01.corp.example", "CORP\\dnsadmin", null);
-                out.add(new Routed(Topics.DNS.name(), asset(a) + ".corp.example",
+                return Optional.of(new Routed(Topics.DNS.name(), asset(a) + ".corp.example",
                         Envelope.of("bench", at, "dc01.corp.example", change)));
             } else if (kind < 95) {
-                final RestoreEvent restore = new RestoreEvent("veeam", "s-" + n, "started", asset(a), null, null,
+                final int target = benignRestores && "production".equals(environmentOf(a)) ? 1 + (a + 255) % assets : a;
+                final RestoreEvent restore = new RestoreEvent("veeam", "s-" + number, "started", asset(target), null, null,
                         "CORP\\op" + random.nextInt(50), null, null, null);
-                out.add(new Routed(Topics.RESTORES.name(), observer, Envelope.of("bench", at, observer, restore)));
-            } else {
-                final Instant start = at.plus(Duration.ofMinutes(random.nextInt(120) - 60));
-                final ApprovalEvent approval = new ApprovalEvent("CHG" + n, "approved", List.of(asset(a)),
-                        new ApprovalEvent.Window(start, start.plus(Duration.ofHours(2))), "cab@corp.example", "bench",
-                        null);
-                out.add(new Routed(Topics.APPROVALS.name(), approval.changeId(), Envelope.of("bench", at, null, approval)));
+                return Optional.of(new Routed(Topics.RESTORES.name(), observer,
+                        Envelope.of("bench", at, observer, restore)));
             }
+            final Instant start = at.plus(Duration.ofMinutes(random.nextInt(120) - 60));
+            final ApprovalEvent approval = new ApprovalEvent("CHG" + number, "approved", List.of(asset(a)),
+                    new ApprovalEvent.Window(start, start.plus(Duration.ofHours(2))), "cab@corp.example", "bench",
+                    null);
+            return Optional.of(new Routed(Topics.APPROVALS.name(), approval.changeId(),
+                    Envelope.of("bench", at, null, approval)));
         }
-        return out;
     }
 }
