@@ -154,6 +154,25 @@ final class BenchKafka implements AutoCloseable {
                 Thread.sleep(200);
             }
         }
+        awaitLeaders(topics.stream().map(NewTopic::name).toList(), deadline);
+    }
+
+    /**
+     * Waits until every partition of {@code topics} has a leader: on a loaded broker a topic just
+     * created may have none for seconds, and records sent meanwhile expire instead of measuring.
+     */
+    private void awaitLeaders(final List<String> topics, final long deadline) throws Exception {
+        while (true) {
+            final boolean ready = admin.describeTopics(topics).allTopicNames().get(CALL_SECONDS, TimeUnit.SECONDS).values()
+                    .stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && p.leader().id() >= 0));
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions without a leader after creation: " + topics);
+            }
+            Thread.sleep(100); // metadata polling: there is no event for a leader election
+        }
     }
 
     /** Latest offsets of every partition of {@code topics}. */
