@@ -154,7 +154,8 @@ final class AlertLatencyBench {
                         producer.send(new ProducerRecord<>(r.topic(), r.key(), BenchKafka.serialize(r)));
                     }
                 }
-                if (probesSent < (long) (elapsed * probeRate)) {
+                // while, not if: a slow iteration (generation under load) must not slow the probes down
+                while (probesSent < total && probesSent < (long) (elapsed * probeRate)) {
                     final String session = "probe-" + runId + "-" + probesSent;
                     final int asset = 1 + probesSent % 255; // 1..255: production
                     final Routed probe = new Routed(Topics.RESTORES.name(), PROBE_OBSERVER,
