@@ -204,19 +204,24 @@ public final class HostsFileParser {
         final Set<String> candidates = new HashSet<>();
         addNames(old, head, oldMidEnd, suffix, candidates);
         addNames(now, head, nowMidEnd, suffix, candidates);
-        // A candidate whose first entry is in the common head keeps that entry on both sides.
+        // A candidate whose first entry is in the common head keeps that entry on both sides. The
+        // head is most of the file: test its names against the candidates' spellings first instead
+        // of normalizing (and, for short names, allocating) each one.
+        final Spellings spellings = new Spellings(candidates, suffix);
         for (int i = 0; i < head && !candidates.isEmpty(); i++) {
             final List<String> names = old.get(i).names();
             for (int k = 0; k < names.size(); k++) {
-                candidates.remove(Names.normalizeWithSuffix(names.get(k), suffix));
+                if (spellings.mayNormalizeToOne(names.get(k))) {
+                    candidates.remove(Names.normalizeWithSuffix(names.get(k), suffix));
+                }
             }
         }
         if (candidates.isEmpty()) {
             return new HostsDiff(List.of(), List.of(), List.of());
         }
         // First entry of each candidate on each side, in file order (the tail is shared).
-        final Map<String, HostsEntry> was = winners(old, head, suffix, candidates);
-        final Map<String, HostsEntry> is = winners(now, head, suffix, candidates);
+        final Map<String, HostsEntry> was = winners(old, head, suffix, candidates, spellings);
+        final Map<String, HostsEntry> is = winners(now, head, suffix, candidates, spellings);
         final List<HostsDiff.Change> added = new ArrayList<>();
         final List<HostsDiff.Change> removed = new ArrayList<>();
         final List<HostsDiff.Change> changed = new ArrayList<>();
@@ -403,12 +408,15 @@ public final class HostsFileParser {
 
     /** The first entry of each candidate from index {@code from} on, in file order. */
     private static Map<String, HostsEntry> winners(List<HostsEntry> entries, int from, String suffix,
-            Set<String> candidates) {
+            Set<String> candidates, Spellings spellings) {
         final Map<String, HostsEntry> first = new LinkedHashMap<>();
         for (int i = from; i < entries.size() && first.size() < candidates.size(); i++) {
             final HostsEntry entry = entries.get(i);
             final List<String> names = entry.names();
             for (int k = 0; k < names.size(); k++) {
+                if (!spellings.mayNormalizeToOne(names.get(k))) {
+                    continue;
+                }
                 final String name = Names.normalizeWithSuffix(names.get(k), suffix);
                 if (candidates.contains(name)) {
                     first.putIfAbsent(name, entry);
@@ -418,6 +426,54 @@ public final class HostsFileParser {
         return first;
     }
 
+    /**
+     * A cheap, allocation-free test whether a name as the parser keeps it may normalize ({@link
+     * Names#normalizeWithSuffix}) to one of a set of normalized names; {@code false} only when it
+     * certainly does not. A name of lower-case letters, digits, hyphens, underscores and dots that
+     * is not made of digits and dots alone (which might be an IP literal) and does not end in a
+     * dot normalizes to itself when it has a dot or there is no suffix, else to itself plus {@code
+     * "." + suffix}; any other name is left to the full normalization.
+     */
+    private static final class Spellings {
+        private final Set<String> normalized;
+        private final Set<String> shortForms = new HashSet<>();
+
+        Spellings(Set<String> normalized, String suffix) {
+            this.normalized = normalized;
+            if (suffix != null && !suffix.isEmpty()) {
+                final String tail = "." + suffix;
+                for (String name : normalized) {
+                    if (name.endsWith(tail)) {
+                        shortForms.add(name.substring(0, name.length() - tail.length()));
+                    }
+                }
+            }
+        }
+
+        boolean mayNormalizeToOne(String name) {
+            final int length = name.length();
+            if (length == 0 || name.charAt(length - 1) == '.') {
+                return true;
+            }
+            boolean dot = false;
+            boolean onlyDigitsAndDots = true;
+            for (int i = 0; i < length; i++) {
+                final char c = name.charAt(i);
+                if (c == '.') {
+                    dot = true;
+                } else if (c >= 'a' && c <= 'z' || c == '-' || c == '_') {
+                    onlyDigitsAndDots = false;
+                } else if (c < '0' || c > '9') {
+                    return true; // upper case, space, colon...: not the parser's form, normalize it
+                }
+            }
+            if (onlyDigitsAndDots) {
+                return true;
+            }
+            return normalized.contains(name) || !dot && shortForms.contains(name);
+        }
+    }
+
     /** Buffers reused for every line of one parse, so a line costs no allocation beyond its result. */
     private static final class Scratch {
         final List<String> names = new ArrayList<>();
@@ -425,6 +481,8 @@ public final class HostsFileParser {
         final byte[] name = new byte[MAX_NAME];
         /** Address of the last entry, shared by following lines that spell it the same way. */
         String lastAddress;
+        /** End of the token last read by {@link #scanName}. */
+        int tokenEnd;
     }
 
     // -----------------------------------------------------------------------------------------
@@ -508,8 +566,8 @@ public final class HostsFileParser {
         int invalidCount = 0;
         a = skipSpace(text, b, contentEnd);
         while (a < contentEnd) {
-            b = skipToken(text, a, contentEnd);
-            final String name = validName(text, a, b, scratch.name);
+            final String name = scanName(text, a, contentEnd, scratch);
+            b = scratch.tokenEnd;
             if (name != null) {
                 names.add(name);
             } else {
@@ -537,42 +595,61 @@ public final class HostsFileParser {
     }
 
     /**
-     * The lower-cased name in {@code text[a, b)} without one trailing dot, or {@code null} when it
-     * is no valid host name. One pass, no regex: this runs for every name of every line. Valid
-     * names are ASCII, so they are lower-cased into {@code buf} while being checked and become a
-     * string with a single copy.
+     * Reads the token at {@code a} (up to the next space or {@code end}, stored in {@code
+     * scratch.tokenEnd}) and returns it lower-cased without one trailing dot, or {@code null} when
+     * it is no valid host name. One pass, no regex: this runs for every name of every line, and
+     * names are most of a hosts file's characters (finding the token's end and checking it were two
+     * loops, both on top of the profile of a 100k-line parse). Valid names are ASCII, so they are
+     * lower-cased into the scratch buffer while being checked and become a string with one copy.
      */
-    private static String validName(String text, int a, int b, byte[] buf) {
-        if (b - a > 1 && text.charAt(b - 1) == '.') {
-            b--;
-        }
-        final int length = b - a;
-        if (length == 0 || length > MAX_NAME) {
-            return null;
-        }
+    private static String scanName(String text, int a, int end, Scratch scratch) {
+        final byte[] buf = scratch.name;
+        boolean valid = true;
         boolean onlyDigitsAndDots = true;
         int labelStart = a;
-        for (int i = a; i < b; i++) {
+        int i = a;
+        for (; i < end; i++) {
             char c = text.charAt(i);
+            if (isSpace(c)) {
+                break;
+            }
+            if (!valid) {
+                continue; // only looking for the token's end
+            }
             if (c == '.') {
                 if (i == labelStart) {
-                    return null; // empty label: leading dot or ".."
+                    valid = false; // empty label: leading dot or ".."
+                    continue;
                 }
                 labelStart = i + 1;
             } else if (i - labelStart >= MAX_LABEL) {
-                return null;
+                valid = false;
+                continue;
             } else if (c >= 'a' && c <= 'z' || c == '-' || c == '_') {
                 onlyDigitsAndDots = false;
             } else if (c >= 'A' && c <= 'Z') {
                 c += 'a' - 'A'; // ASCII only, so no locale can get in the way
                 onlyDigitsAndDots = false;
             } else if (c < '0' || c > '9') {
-                return null;
+                valid = false;
+                continue;
             }
-            buf[i - a] = (byte) c;
+            if (i - a < MAX_NAME) {
+                buf[i - a] = (byte) c;
+            }
         }
-        if (labelStart == b) {
-            return null; // the name was "." or ended in ".." (one dot stripped above)
+        scratch.tokenEnd = i;
+        if (!valid) {
+            return null;
+        }
+        // One trailing dot is not part of the name ("a." is "a"); a lone "." is no name.
+        int b = i;
+        if (b - a > 1 && text.charAt(b - 1) == '.') {
+            b--;
+        }
+        final int length = b - a;
+        if (length == 0 || length > MAX_NAME || text.charAt(b - 1) == '.') {
+            return null;
         }
         if (onlyDigitsAndDots && IpAddresses.isIpLiteral(text.substring(a, b))) {
             return null; // resolvers never look a literal up in the hosts file

@@ -120,7 +120,7 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     }
 
     /** The producer settings: pass-through first, then what durability requires. */
-    static Map<String, Object> producerConfig(final Map<String, Object> kafka) {
+    public static Map<String, Object> producerConfig(final Map<String, Object> kafka) {
         final Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);

@@ -161,6 +161,11 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         // inventory snapshots of 100k assets exceed the default 1 MB request size
         p.put(StreamsConfig.producerPrefix("max.request.size"), 32 * 1024 * 1024);
         p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        // ...and so are the changelog records of the reference history that hold them: internal
+        // topics get the same limit as restoreguard.engine.reference (the broker's default is 1 MB,
+        // and an engine on a real broker died on its first 100k-asset inventory without this)
+        p.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
+                Integer.toString(32 * 1024 * 1024));
         return p;
     }
 }

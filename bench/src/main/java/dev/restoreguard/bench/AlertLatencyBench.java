@@ -1,0 +1,287 @@
+package dev.restoreguard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.restoreguard.events.Envelope;
+import dev.restoreguard.events.Json;
+import dev.restoreguard.events.Topics;
+import dev.restoreguard.events.restore.RestoreEvent;
+import dev.restoreguard.producers.scenario.Routed;
+import dev.restoreguard.sinks.alert.AlertsService;
+import dev.restoreguard.sinks.alert.WebhookVerifier;
+import dev.restoreguard.sinks.alert.config.AlertsConfig;
+import dev.restoreguard.sinks.alert.config.WebhookConfig;
+import dev.restoreguard.sinks.elasticsearch.ElasticsearchSinkConfig;
+import dev.restoreguard.sinks.elasticsearch.ElasticsearchSinkService;
+import dev.restoreguard.sinks.service.Metrics;
+import dev.restoreguard.sinks.service.SinkService;
+import dev.restoreguard.streams.app.CorrelationApp;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Alert latency under a steady background load, on the stack as deployed: the engine
+ * ({@link CorrelationApp}, exactly-once), the Elasticsearch sink and the alert sink with a webhook
+ * channel, all with their production defaults. A paced producer sends the mixed stream at
+ * {@code rate} events/s with event time now (restores there never target production, so alerts
+ * stay the exception) and, in between, probe restores into a production asset without approval,
+ * each an RG-001 alert. For each probe: the time from its produce to (a) its alert on
+ * {@code restoreguard.alerts} (a {@code read_committed} consumer), (b) the Standard-Webhooks-signed
+ * POST arriving at a loopback receiver (signature verified), (c) the alert being returned by a
+ * search of {@code restoreguard-alerts} (polled every 50 ms). The first probes are a warm-up and
+ * not counted.
+ */
+final class AlertLatencyBench {
+
+    /** Latencies in ms of the counted probes, per stage, and how many never arrived. */
+    record Result(int probes, int warmup, double[] topicMs, double[] webhookMs, double[] searchMs, int lostTopic,
+                  int lostWebhook, int lostSearch, int badSignatures, double backgroundRate, long backgroundEvents) {
+    }
+
+    private static final String PROBE_OBSERVER = "vbr-probe.corp.example";
+
+    private AlertLatencyBench() {
+    }
+
+    static Result run(final BenchKafka kafka, final String esUrl, final Routed inventory, final int assets,
+                      final int observers, final int probes, final int warmup, final double probeRate,
+                      final double backgroundRate, final Path stateRoot) throws Exception {
+        kafka.resetCatalogTopics();
+        final String runId = Long.toString(System.currentTimeMillis());
+        final String applicationId = "restoreguard-bench-latency-" + runId;
+        final Path stateDir = Files.createDirectories(stateRoot.resolve(applicationId));
+        final Map<String, Long> sent = new ConcurrentHashMap<>();      // session id -> produce nanos
+        final Map<String, Long> onTopic = new ConcurrentHashMap<>();   // session id -> arrival nanos
+        final Map<String, String> alertIds = new ConcurrentHashMap<>(); // alert id -> session id
+        final Map<String, Long> onWebhook = new ConcurrentHashMap<>();
+        final Map<String, Long> searchable = new ConcurrentHashMap<>();
+        final AtomicInteger badSignatures = new AtomicInteger();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final String prefix = "restore:veeam:";
+
+        final byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        final String secret = "whsec_" + Base64.getEncoder().encodeToString(key);
+        final WebhookVerifier verifier = new WebhookVerifier(secret);
+        final HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            final long now = System.nanoTime();
+            final String body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            if (verified(verifier, exchange.getRequestHeaders(), body)) {
+                final String subject = Json.MAPPER.readTree(body).path("data").path("alert").path("alert")
+                        .path("subject").asText("");
+                if (subject.startsWith(prefix)) {
+                    onWebhook.putIfAbsent(subject.substring(prefix.length()), now);
+                }
+            } else {
+                badSignatures.incrementAndGet();
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        final List<AutoCloseable> open = new ArrayList<>();
+        try (Producer<String, byte[]> producer = kafka.producer()) {
+            BenchKafka.sendAll(producer, BenchKafka.records(List.of(inventory), null));
+            final CorrelationApp app = new CorrelationApp(
+                    BrokerEngineBench.config(kafka.bootstrap(), applicationId, stateDir, 1), Duration.ofSeconds(60));
+            open.add(app);
+            app.start();
+            if (!app.awaitRunning(Duration.ofMinutes(3))) {
+                throw new IllegalStateException("engine did not reach RUNNING (state " + app.state() + ")");
+            }
+            BrokerEngineBench.awaitCaughtUp(kafka, applicationId, kafka.endOffsets(List.of(Topics.INVENTORY.name())),
+                    Duration.ofMinutes(3));
+
+            final Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrap());
+            final ElasticsearchSinkConfig es = ElasticsearchSinkConfig.DEFAULT.withUrls(List.of(esUrl)).withTopology(
+                    "restoreguard-bench-es-" + runId, null, null, null, "bench", null);
+            final SinkService esSink = ElasticsearchSinkService.create(es, kafkaConfig, Map.of(), new Metrics());
+            open.add(esSink);
+            esSink.start();
+            final AlertsConfig alerts = new AlertsConfig(null, null, null, null, "restoreguard-bench-alerts-" + runId + "-",
+                    List.of(new WebhookConfig("bench-webhook", null, null, null, null,
+                            "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", secret)));
+            final SinkService alertSink = AlertsService.create(alerts, kafkaConfig, new Metrics());
+            open.add(alertSink);
+            alertSink.start();
+
+            final Thread topicReader = Thread.ofPlatform().name("bench-alerts-reader").start(() ->
+                    readAlerts(kafka.bootstrap(), prefix, onTopic, alertIds, stop));
+            final Thread searcher = Thread.ofPlatform().name("bench-es-poller").start(() ->
+                    pollSearch(esUrl, alertIds, searchable, stop));
+
+            // background at a steady rate, probes interleaved at their own rate
+            final MixedStream.Generator background = new MixedStream.Generator(observers, assets, 7L, true);
+            final long start = System.nanoTime();
+            final int total = warmup + probes;
+            long backgroundSent = 0;
+            int probesSent = 0;
+            while (probesSent < total) {
+                final double elapsed = (System.nanoTime() - start) / 1e9;
+                while (backgroundSent < (long) (elapsed * backgroundRate)) {
+                    final var routed = background.next(Instant.now(), false);
+                    backgroundSent++;
+                    if (routed.isPresent()) {
+                        final Routed r = routed.get();
+                        producer.send(new ProducerRecord<>(r.topic(), r.key(), BenchKafka.serialize(r)));
+                    }
+                }
+                // while, not if: a slow iteration (generation under load) must not slow the probes down
+                while (probesSent < total && probesSent < (long) (elapsed * probeRate)) {
+                    final String session = "probe-" + runId + "-" + probesSent;
+                    final int asset = 1 + probesSent % 255; // 1..255: production
+                    final Routed probe = new Routed(Topics.RESTORES.name(), PROBE_OBSERVER,
+                            Envelope.of("bench", Instant.now(), PROBE_OBSERVER, new RestoreEvent("veeam", session,
+                                    "started", MixedStream.assetName(asset), null, null, "CORP\\bench", null, null, null)));
+                    final byte[] value = BenchKafka.serialize(probe);
+                    if (probesSent >= warmup) {
+                        sent.put(session, System.nanoTime());
+                    }
+                    producer.send(new ProducerRecord<>(probe.topic(), probe.key(), value));
+                    probesSent++;
+                }
+                Thread.sleep(1); // pacing: both rates are far below what one send costs
+            }
+            final double backgroundSeconds = (System.nanoTime() - start) / 1e9;
+            producer.flush();
+            // wait for the stragglers (bounded): every counted probe through all three stages
+            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && !(onTopic.keySet().containsAll(sent.keySet())
+                    && onWebhook.keySet().containsAll(sent.keySet()) && searchable.keySet().containsAll(sent.keySet()))) {
+                Thread.sleep(50);
+            }
+            stop.set(true);
+            topicReader.join();
+            searcher.join();
+            return new Result(probes, warmup, latencies(sent, onTopic), latencies(sent, onWebhook),
+                    latencies(sent, searchable), missing(sent, onTopic), missing(sent, onWebhook),
+                    missing(sent, searchable), badSignatures.get(), backgroundSent / backgroundSeconds, backgroundSent);
+        } finally {
+            stop.set(true);
+            for (int i = open.size() - 1; i >= 0; i--) {
+                open.get(i).close();
+            }
+            receiver.stop(0);
+            Files.walk(stateDir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static double[] latencies(final Map<String, Long> sent, final Map<String, Long> arrived) {
+        return sent.entrySet().stream().filter(e -> arrived.containsKey(e.getKey()))
+                .mapToDouble(e -> (arrived.get(e.getKey()) - e.getValue()) / 1e6).toArray();
+    }
+
+    private static int missing(final Map<String, Long> sent, final Map<String, Long> arrived) {
+        return (int) sent.keySet().stream().filter(k -> !arrived.containsKey(k)).count();
+    }
+
+    private static void readAlerts(final String bootstrap, final String prefix, final Map<String, Long> onTopic,
+                                   final Map<String, String> alertIds, final AtomicBoolean stop) {
+        final Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed",
+                "enable.auto.commit", false, "key.deserializer", StringDeserializer.class,
+                "value.deserializer", StringDeserializer.class);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERTS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (!stop.get()) {
+                for (final ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(20))) {
+                    final long now = System.nanoTime();
+                    final String subject = subjectOf(r.value());
+                    if (subject.startsWith(prefix)) {
+                        final String session = subject.substring(prefix.length());
+                        onTopic.putIfAbsent(session, now);
+                        alertIds.putIfAbsent(r.key(), session);
+                    }
+                }
+            }
+        }
+    }
+
+    private static String subjectOf(final String json) {
+        try {
+            return Json.MAPPER.readTree(json).path("alert").path("subject").asText("");
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    /** Searches the latest-state alert index for alerts already on the topic but not yet found. */
+    private static void pollSearch(final String esUrl, final Map<String, String> alertIds,
+                                   final Map<String, Long> searchable,
+                                   final AtomicBoolean stop) {
+        final HttpClient http = HttpClient.newHttpClient();
+        while (!stop.get()) {
+            try {
+                final List<String> pending = alertIds.entrySet().stream()
+                        .filter(e -> !searchable.containsKey(e.getValue())).map(Map.Entry::getKey).limit(500).toList();
+                if (!pending.isEmpty()) {
+                    final String body = Json.MAPPER.writeValueAsString(Map.of("size", pending.size(), "_source", false,
+                            "query", Map.of("ids", Map.of("values", pending))));
+                    final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                                    URI.create(esUrl + "/restoreguard-alerts/_search"))
+                            .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                    final long now = System.nanoTime();
+                    if (response.statusCode() == 200) {
+                        for (final JsonNode hit : Json.MAPPER.readTree(response.body()).path("hits").path("hits")) {
+                            final String session = alertIds.get(hit.path("_id").asText());
+                            if (session != null) {
+                                searchable.putIfAbsent(session, now);
+                            }
+                        }
+                    }
+                }
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                // the index may not exist before the first alert is written: try again
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static boolean verified(final WebhookVerifier verifier, final Map<String, ?> headers, final String body) {
+        try {
+            verifier.verify(headers, body);
+            return true;
+        } catch (WebhookVerifier.RejectedException e) {
+            return false;
+        }
+    }
+}

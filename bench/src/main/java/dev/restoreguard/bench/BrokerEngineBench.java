@@ -1,0 +1,89 @@
+package dev.restoreguard.bench;
+
+import dev.restoreguard.events.Topics;
+import dev.restoreguard.producers.scenario.Routed;
+import dev.restoreguard.streams.app.CorrelationApp;
+import dev.restoreguard.streams.app.EngineConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The correlation engine as deployed ({@link CorrelationApp}: the production Kafka Streams
+ * configuration, {@code exactly_once_v2}, RocksDB state) on the real broker. Per run: the catalog
+ * topics are emptied, the inventory is published and the engine started with a fresh application
+ * id and state directory; once the inventory is in, the mixed stream is published as fast as the
+ * producer goes and the clock runs from its first record until the engine has committed the last
+ * offset of every event topic it reads.
+ */
+final class BrokerEngineBench {
+
+    /** One run. */
+    record Run(int threads, int events, long nanos, long produceNanos, long startNanos) {
+        double eventsPerSecond() {
+            return events / (nanos / 1e9);
+        }
+    }
+
+    private static final List<String> EVENT_TOPICS = List.of(Topics.HOSTS.name(), Topics.DNS.name(),
+            Topics.RESTORES.name(), Topics.APPROVALS.name());
+
+    private BrokerEngineBench() {
+    }
+
+    /** Engine configuration for the bench: the defaults (exactly-once) on this broker, HTTP off. */
+    static EngineConfig config(final String bootstrap, final String applicationId, final Path stateDir,
+                               final int threads) {
+        final EngineConfig d = EngineConfig.defaults();
+        return new EngineConfig(bootstrap, applicationId, stateDir, threads, d.allowedLateness(), d.historyRetention(),
+                d.sessionRetention(), 0, StreamsConfig.EXACTLY_ONCE_V2, false, d.collectorSilence(), d.standbyReplicas(),
+                MixedStream.trustedKeys());
+    }
+
+    static Run run(final BenchKafka kafka, final Routed inventory, final List<ProducerRecord<String, byte[]>> events,
+                   final int threads, final Path stateRoot) throws Exception {
+        kafka.resetCatalogTopics();
+        final String applicationId = "restoreguard-bench-engine-" + threads + "t-" + System.currentTimeMillis();
+        final Path stateDir = Files.createDirectories(stateRoot.resolve(applicationId));
+        try (Producer<String, byte[]> producer = kafka.producer()) {
+            BenchKafka.sendAll(producer, BenchKafka.records(List.of(inventory), null));
+            final long s0 = System.nanoTime();
+            try (CorrelationApp app = new CorrelationApp(config(kafka.bootstrap(), applicationId, stateDir, threads),
+                    Duration.ofSeconds(60))) {
+                app.start();
+                if (!app.awaitRunning(Duration.ofMinutes(3))) {
+                    throw new IllegalStateException("engine did not reach RUNNING (state " + app.state() + ")");
+                }
+                awaitCaughtUp(kafka, applicationId, kafka.endOffsets(List.of(Topics.INVENTORY.name())),
+                        Duration.ofMinutes(3));
+                final long startNanos = System.nanoTime() - s0;
+                final long t0 = System.nanoTime();
+                BenchKafka.sendAll(producer, events);
+                final long produced = System.nanoTime() - t0;
+                final Map<TopicPartition, Long> end = kafka.endOffsets(EVENT_TOPICS);
+                awaitCaughtUp(kafka, applicationId, end, Duration.ofMinutes(60));
+                return new Run(threads, events.size(), System.nanoTime() - t0, produced, startNanos);
+            }
+        } finally {
+            Files.walk(stateDir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** Polls the group's committed offsets (every 50 ms: the engine commits every 100 ms under exactly-once). */
+    static void awaitCaughtUp(final BenchKafka kafka, final String group, final Map<TopicPartition, Long> end,
+                              final Duration timeout) throws Exception {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (!kafka.caughtUp(group, end)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("engine " + group + " did not catch up within " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
