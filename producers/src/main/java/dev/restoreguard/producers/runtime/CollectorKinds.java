@@ -7,6 +7,9 @@ import dev.restoreguard.producers.dns.ResolutionWatcher;
 import dev.restoreguard.producers.dns.WindowsDnsAuditCollector;
 import dev.restoreguard.producers.hosts.AuditLogWriters;
 import dev.restoreguard.producers.hosts.HostsFileCollector;
+import dev.restoreguard.producers.inventory.InventoryWatchCollector;
+import dev.restoreguard.producers.restore.PgBackRestLogCollector;
+import dev.restoreguard.producers.restore.RestoreHttpCollector;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +20,8 @@ public final class CollectorKinds {
 
     /** Every kind, as typed on the command line. */
     public static final List<String> KINDS = List.of(HostsFileCollector.KIND, DnsZoneCollector.KIND,
-            WindowsDnsAuditCollector.KIND, ResolutionWatcher.KIND);
+            WindowsDnsAuditCollector.KIND, ResolutionWatcher.KIND,
+            RestoreHttpCollector.KIND, PgBackRestLogCollector.KIND, InventoryWatchCollector.KIND);
 
     private CollectorKinds() {
     }
@@ -52,6 +56,17 @@ public final class CollectorKinds {
                 final CollectorConfig.Resolution r = ConfigException.required("collectors.resolution", c.resolution());
                 yield new ResolutionWatcher(observer, r.names(), r.servers(), Duration.ofSeconds(r.intervalSeconds()),
                         Duration.ofMillis(r.timeoutMs()), ResolutionWatcher.osResolver(), state, metrics, Clock.systemUTC());
+            }
+            case RestoreHttpCollector.KIND -> RestoreHttpCollector.create(
+                    ConfigException.required("collectors.restore_http", c.restoreHttp()), metrics);
+            case PgBackRestLogCollector.KIND -> {
+                final CollectorConfig.PgBackRest p = ConfigException.required("collectors.pgbackrest", c.pgbackrest());
+                yield new PgBackRestLogCollector(observer, p.files().stream().map(Path::of).toList(), p.target(),
+                        java.time.ZoneId.of(p.timeZone()), Duration.ofMillis(p.pollMs()), state, metrics);
+            }
+            case InventoryWatchCollector.KIND -> {
+                final CollectorConfig.InventoryWatch w = ConfigException.required("collectors.inventory_watch", c.inventoryWatch());
+                yield new InventoryWatchCollector(Path.of(w.file()), Duration.ofMillis(w.pollMs()), state, System.getenv(), metrics);
             }
             default -> throw new ConfigException("collector kind '" + kind + "' is unknown; kinds: " + String.join(", ", KINDS));
         };
