@@ -60,8 +60,10 @@ public final class RestoreRequest {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             final String field = it.next();
             if (!FIELDS.contains(field)) {
-                throw new EventValidationException("restore." + field + ": unknown field; known fields: "
-                        + new java.util.TreeSet<>(FIELDS));
+                // quoted and cut: the name is the client's text, echoed in the answer
+                final String shown = field.length() > 40 ? field.substring(0, 40) + "..." : field;
+                throw new EventValidationException("restore: unknown field " + Json.MAPPER.valueToTree(shown)
+                        + "; known fields: " + new java.util.TreeSet<>(FIELDS));
             }
         }
         final String observer = Names.normalize(EventValidationException.require("restore.observer", text(node, "observer")));

@@ -153,7 +153,7 @@ class RestoreHttpCollectorTest {
                 "{\"observer\":\"a\",\"state\":\"started\"}", "restore.session_id: required",
                 "{\"session_id\":\"s\",\"state\":\"started\"}", "restore.observer: required",
                 "{\"observer\":\"a\",\"session_id\":\"s\",\"state\":\"done\"}", "restore.state: must be one of",
-                "{\"observer\":\"a\",\"session\":\"s\",\"state\":\"started\"}", "restore.session: unknown field",
+                "{\"observer\":\"a\",\"session\":\"s\",\"state\":\"started\"}", "restore: unknown field \"session\"",
                 "{\"observer\":\"a\",\"session_id\":\"s\",\"state\":\"started\",\"at\":\"yesterday\"}", "restore.at: not an RFC 3339",
                 "{\"observer\":\"a\",\"session_id\":7,\"state\":\"started\"}", "restore.session_id: must be a string",
                 "{\"observer\":\"a\",\"session_id\":\"s\",\"state\":\"started\",\"result\":\"2\"}", "restore.result: must be an integer",
