@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
  * metrics on {@code collector.health}.
  */
 @Command(name = "collect", mixinStandardHelpOptions = true,
-        description = {"Run a collector until Ctrl-C: hosts-file, dns-zone, windows-dns, resolution, veeam-syslog, veeam-rest or servicenow.",
+        description = {"Run a collector until Ctrl-C: hosts-file, dns-zone, windows-dns, resolution, veeam-syslog, veeam-rest, "
+                        + "servicenow, restore-http, pgbackrest or inventory-watch.",
                 "Events are spooled on disk before they are sent to Kafka; health on /health/live and /health/ready, "
                         + "Prometheus metrics on /metrics (collector.health.bind:port, default 127.0.0.1:8711).",
                 "Exit 130/143 after Ctrl-C/SIGTERM (the JVM's status for a signal, after a clean close), 1 when the collector failed to start, 2 on invalid configuration."})
@@ -30,7 +31,8 @@ public final class CollectCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "KIND", description = "hosts-file, dns-zone, windows-dns, resolution, veeam-syslog, veeam-rest or servicenow")
+    @Parameters(paramLabel = "KIND", description = "hosts-file, dns-zone, windows-dns, resolution, veeam-syslog, veeam-rest, "
+            + "servicenow, restore-http, pgbackrest or inventory-watch")
     private String kind;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "restoreguard.yaml",

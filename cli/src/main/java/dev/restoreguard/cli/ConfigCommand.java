@@ -66,6 +66,15 @@ public final class ConfigCommand {
                 }
                 if (config.collectors().servicenow() != null) {
                     kinds.add("servicenow (" + config.collectors().servicenow().instanceUrl() + ")");
+                if (config.collectors().restoreHttp() != null) {
+                    kinds.add("restore-http (" + config.collectors().restoreHttp().bind() + ":"
+                            + config.collectors().restoreHttp().port() + ")");
+                }
+                if (config.collectors().pgbackrest() != null) {
+                    kinds.add("pgbackrest (" + config.collectors().pgbackrest().files().size() + " files)");
+                }
+                if (config.collectors().inventoryWatch() != null) {
+                    kinds.add("inventory-watch (" + config.collectors().inventoryWatch().file() + ")");
                 }
                 out.printf("%s: valid%n  kafka: %s%n  observer: %s%n  spool: %s (max %d bytes, fsync %s)%n  collectors: %s%n",
                         file, config.kafka().bootstrapServers(), config.collector().observerOrHostName(),

@@ -73,9 +73,9 @@ public final class InventoryCommand {
             if (s == null) {
                 return 2;
             }
-            final Envelope e = Envelope.of("inventory-file", Instant.now(), null, s);
+            final Envelope e = InventoryLoader.envelope(s, Instant.now());
             try (EmitPublisher publisher = new EmitPublisher(kafkaClient.config(bootstrap))) {
-                final var meta = publisher.publish(Topics.INVENTORY, "inventory", e);
+                final var meta = publisher.publish(Topics.INVENTORY, InventoryLoader.KEY, e);
                 spec.commandLine().getOut().printf("inventory published: %d assets, %d networks, event %s (%s-%d@%d)%n",
                         s.assets().size(), s.networks().size(), e.eventId(), meta.topic(), meta.partition(), meta.offset());
             }

@@ -66,7 +66,12 @@ public final class StrictYaml {
     public static <T> T parse(final String yaml, final Class<T> type, final Map<String, String> env) {
         final String substituted = substitute(yaml, env);
         try {
-            return MAPPER.readValue(substituted, type);
+            final T value = MAPPER.readValue(substituted, type);
+            if (value == null) {
+                // a YAML null document ("null", "~"): callers get a record or an error, never null
+                throw new ConfigException("the document is null; write {} for an empty mapping");
+            }
+            return value;
         } catch (JsonMappingException e) {
             throw new ConfigException(describe(e), e);
         } catch (IOException e) {

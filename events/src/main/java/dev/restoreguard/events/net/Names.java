@@ -16,8 +16,11 @@ import java.util.Optional;
  * <ul>
  *   <li>Lower-casing is {@link java.util.Locale#ROOT} (a Turkish default locale must not turn
  *       {@code I} into a dotless {@code ı}). Leading and trailing ASCII whitespace is removed.
- *   <li>Exactly one trailing dot is stripped; {@code a..} becomes {@code a.} and is otherwise kept,
- *       because inventing a meaning for malformed names would hide them.
+ *   <li>One trailing dot (the DNS root) is stripped; a name ending in two dots or in whitespace
+ *       and a dot ({@code a..}, {@code a. .}) is malformed and kept as written, because inventing a
+ *       meaning for malformed names would hide them, and so that normalizing a normalized name
+ *       changes nothing (stripping one dot of {@code a..} gave {@code a.}, which a second pass
+ *       turned into {@code a}).
  *   <li>A name that is an IP literal after lower-casing and dot stripping (brackets and zone id
  *       allowed, as in {@link IpAddresses#normalize}) is returned in canonical form, with or
  *       without an observer; it is never qualified (an IPv6 literal has no dot but is no short
@@ -177,7 +180,8 @@ public final class Names {
         while (end > start && IpAddresses.isAsciiSpace(name.charAt(end - 1))) {
             end--;
         }
-        if (end > start && name.charAt(end - 1) == '.') {
+        if (end > start && name.charAt(end - 1) == '.'
+                && (end - 1 == start || name.charAt(end - 2) != '.' && !IpAddresses.isAsciiSpace(name.charAt(end - 2)))) {
             end--;
         }
         boolean lower = true;

@@ -32,7 +32,8 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
     public CollectorConfig {
         kafka = kafka == null ? new Kafka(null, null) : kafka;
         collector = collector == null ? new Runtime(null, null, null, null, null) : collector;
-        collectors = collectors == null ? new Collectors(null, null, null, null, null, null, null) : collectors;
+        collectors = collectors == null ? new Collectors(null, null, null, null, null, null, null,
+                null, null, null) : collectors;
     }
 
     /**
@@ -194,7 +195,8 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
 
     /** Per-kind settings; a kind that is run must be configured (hosts_file has usable defaults). */
     public record Collectors(HostsFile hostsFile, DnsZone dnsZone, WindowsDns windowsDns, Resolution resolution,
-                             VeeamSyslog veeamSyslog, VeeamRest veeamRest, ServiceNow servicenow) {
+                             VeeamSyslog veeamSyslog, VeeamRest veeamRest, ServiceNow servicenow,
+                             RestoreHttp restoreHttp, PgBackRest pgbackrest, InventoryWatch inventoryWatch) {
         public Collectors {
             hostsFile = hostsFile == null ? new HostsFile(null, null, null, null, null, null) : hostsFile;
         }
@@ -426,6 +428,29 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
             for (int i = 0; i < rules.size(); i++) {
                 check(List.of("RG-001", "RG-002").contains(rules.get(i)), "rules[" + i + "]",
                         "must be RG-001 or RG-002 (the rules about a restore session), not '" + rules.get(i) + "'");
+     * The restore HTTP endpoint ({@code POST /v1/restores}).
+     *
+     * @param bind          default {@code 127.0.0.1}
+     * @param port          default 8713; 0 picks a free port
+     * @param tokens        bearer tokens (write {@code token: ${RESTORE_TOKEN}} to take one from the
+     *                      environment)
+     * @param tokenFile     a file with one more token per line ({@code #} comments), any observer
+     * @param tls           serve HTTPS with this key store; default plain HTTP (bind loopback then)
+     * @param maxBodyBytes  largest body accepted, default 65536
+     */
+    public record RestoreHttp(String bind, Integer port, List<HttpToken> tokens, String tokenFile, HttpTls tls,
+                              Integer maxBodyBytes) {
+        public RestoreHttp {
+            bind = bind == null || bind.isBlank() ? "127.0.0.1" : bind;
+            port = port == null ? 8713 : port;
+            tokens = tokens == null ? List.of() : List.copyOf(tokens);
+            tokenFile = tokenFile == null || tokenFile.isBlank() ? null : tokenFile;
+            maxBodyBytes = maxBodyBytes == null ? 65_536 : maxBodyBytes;
+            check(port >= 0 && port <= 65535, "port", "must be 0..65535");
+            check(!tokens.isEmpty() || tokenFile != null, "tokens", "configure at least one token or a token_file");
+            check(maxBodyBytes >= 1024 && maxBodyBytes <= 16 * 1024 * 1024, "max_body_bytes", "must be 1024..16777216");
+            for (int i = 0; i < tokens.size(); i++) {
+                check(tokens.get(i) != null, "tokens[" + i + "]", "must not be empty");
             }
         }
     }
@@ -474,6 +499,26 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
             check(pageSize >= 1 && pageSize <= 10_000, "page_size", "must be 1..10000");
             check(initialLookbackHours >= 0 && initialLookbackHours <= 24 * 366, "initial_lookback_hours", "must be 0..8784");
             check(timeoutMs >= 100 && timeoutMs <= 300_000, "timeout_ms", "must be 100..300000");
+     * One bearer token of the restore endpoint.
+     *
+     * @param name      shown in logs instead of the token (default {@code token})
+     * @param token     the secret, at least 16 characters (never logged)
+     * @param observers observers this token may report restores for; empty: any
+     */
+    public record HttpToken(String name, String token, List<String> observers) {
+        /** Shortest token accepted. */
+        public static final int MIN_LENGTH = 16;
+
+        public HttpToken {
+            name = name == null || name.isBlank() ? "token" : name;
+            check(token != null && token.strip().length() >= MIN_LENGTH, "token", "required, at least " + MIN_LENGTH + " characters");
+            token = token.strip();
+            observers = observers == null ? List.of() : observers.stream().map(Names::normalize).toList();
+        }
+
+        @Override
+        public String toString() {
+            return "HttpToken[name=" + name + ", observers=" + observers + "]"; // never the secret
         }
     }
 
@@ -518,6 +563,64 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
             check(pageSize >= 1 && pageSize <= 10_000, "page_size", "must be 1..10000");
             check(initialLookbackDays >= 0 && initialLookbackDays <= 366, "initial_lookback_days", "must be 0..366");
             check(timeoutMs >= 100 && timeoutMs <= 300_000, "timeout_ms", "must be 100..300000");
+     * TLS for an HTTP listener.
+     *
+     * @param keyStore         PKCS#12 file with the server key and certificate chain (required)
+     * @param keyStorePassword its password (required; {@code ${VAR}} keeps it out of the file)
+     */
+    public record HttpTls(String keyStore, String keyStorePassword) {
+        public HttpTls {
+            ConfigException.required("key_store", keyStore);
+            ConfigException.required("key_store_password", keyStorePassword);
+        }
+
+        @Override
+        public String toString() {
+            return "HttpTls[keyStore=" + keyStore + "]";
+        }
+    }
+
+    /**
+     * The pgBackRest log tail.
+     *
+     * @param files       pgBackRest log files (default {@code /var/log/pgbackrest/*-restore.log} is
+     *                    not guessed: list them, e.g. {@code /var/log/pgbackrest/main-restore.log})
+     * @param target      host the restores land on when the options name none (default: the observer)
+     * @param timeZone    zone of the log's times (default: this machine's)
+     * @param pollMs      how often the files are read (default 1000)
+     */
+    public record PgBackRest(List<String> files, String target, String timeZone, Integer pollMs) {
+        public PgBackRest {
+            ConfigException.required("files", files);
+            check(!files.isEmpty(), "files", "must list at least one pgBackRest log file");
+            for (int i = 0; i < files.size(); i++) {
+                check(files.get(i) != null && !files.get(i).isBlank(), "files[" + i + "]", "must not be blank");
+            }
+            files = List.copyOf(files);
+            target = target == null || target.isBlank() ? null : Names.normalize(target);
+            timeZone = timeZone == null || timeZone.isBlank() ? java.time.ZoneId.systemDefault().getId() : timeZone;
+            try {
+                java.time.ZoneId.of(timeZone);
+            } catch (java.time.DateTimeException e) {
+                throw new ConfigException("time_zone: not a time zone: '" + timeZone + "'");
+            }
+            pollMs = pollMs == null ? 1000 : pollMs;
+            check(pollMs >= 50 && pollMs <= 600_000, "poll_ms", "must be 50..600000");
+        }
+    }
+
+    /**
+     * The inventory file watcher.
+     *
+     * @param file   the inventory YAML (required)
+     * @param pollMs how often the file is compared (default 1000)
+     */
+    public record InventoryWatch(String file, Integer pollMs) {
+        public InventoryWatch {
+            ConfigException.required("file", file);
+            check(!file.isBlank(), "file", "must not be blank");
+            pollMs = pollMs == null ? 1000 : pollMs;
+            check(pollMs >= 50 && pollMs <= 600_000, "poll_ms", "must be 50..600000");
         }
     }
 }

@@ -9,24 +9,19 @@ import dev.restoreguard.events.Topics;
 import dev.restoreguard.producers.config.CollectorConfig;
 import dev.restoreguard.producers.runtime.Collector;
 import dev.restoreguard.producers.runtime.EventSink;
+import dev.restoreguard.producers.runtime.LineFollower;
 import dev.restoreguard.producers.runtime.Metrics;
-import dev.restoreguard.producers.runtime.StateFiles;
 import dev.restoreguard.producers.runtime.Worker;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@link Envelope} of kind {@code dns_record} (source {@code windows-dns}, observer the DNS server,
  * event time the event's {@code @timestamp}, so a re-read event keeps its id).
  *
- * <p>Files are read from the last position published, kept in {@code <state_dir>/windows-dns/};
- * a file that shrank or was replaced is read again from its start. Lines over 1 MiB, other event
+ * <p>Files are followed by a {@link LineFollower} from the last position published, kept in
+ * {@code <state_dir>/windows-dns/}; a rotated file is read to its end before the new one, a file
+ * that shrank is read again from its start. Lines over 1 MiB, other event
  * ids and malformed events are counted on {@code restoreguard_collector_input_skipped_total} with
  * their reason and never stop the collector. When the spool refuses an event the position stays
  * before it (file) or the request gets 503 (HTTP), so nothing is skipped.
@@ -61,9 +57,7 @@ public final class WindowsDnsAuditCollector implements Collector {
     private final Path stateDir;
     private final Metrics metrics;
     private final WindowsDnsAuditParser parser = new WindowsDnsAuditParser();
-    private final Map<Path, Long> offsets = new HashMap<>();
-    /** File identity (inode) per file, to notice a rotated file that happens to be as long. */
-    private final Map<Path, String> keys = new HashMap<>();
+    private final List<LineFollower> followers = new ArrayList<>();
     private Worker worker;
     private HttpServer server;
     private EventSink sink;
@@ -89,7 +83,7 @@ public final class WindowsDnsAuditCollector implements Collector {
         this.sink = eventSink;
         Files.createDirectories(stateDir);
         for (Path f : files) {
-            offsets.put(f, loadOffset(f));
+            followers.add(new LineFollower(f, stateDir, MAX_LINE, metrics, KIND));
         }
         worker = new Worker("windows-dns");
         worker.runNow(this::followAll);
@@ -115,66 +109,12 @@ public final class WindowsDnsAuditCollector implements Collector {
     }
 
     private void followAll() {
-        for (Path f : files) {
+        for (LineFollower f : followers) {
             try {
-                follow(f);
+                f.poll(this::handleLine);
             } catch (IOException | RuntimeException e) {
                 metrics.increment(Metrics.ERRORS);
-                LOGGER.atWarn().addKeyValue("file", f).addKeyValue("error", e.toString()).log("Cannot follow the file; retrying");
-            }
-        }
-    }
-
-    private void follow(final Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return;
-        }
-        final String key = fileKey(file);
-        long offset = offsets.getOrDefault(file, 0L);
-        final String known = keys.get(file);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            final long length = raf.length();
-            if (offset > length || (known != null && !known.equals(key))) {
-                LOGGER.atInfo().addKeyValue("file", file).log("File shrank or was replaced; reading it from the start");
-                offset = 0;
-            }
-            keys.put(file, key);
-            raf.seek(offset);
-            final byte[] buffer = new byte[64 * 1024];
-            final ByteArrayOutputStream line = new ByteArrayOutputStream();
-            boolean tooLong = false;
-            long lineStart = offset;
-            long pos = offset;
-            int n;
-            outer:
-            while ((n = raf.read(buffer)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    final byte b = buffer[i];
-                    pos++;
-                    if (b == '\n') {
-                        if (tooLong) {
-                            metrics.skipped("windows-dns-line-too-long");
-                            LOGGER.atWarn().addKeyValue("file", file).addKeyValue("offset", lineStart)
-                                    .log("Line over 1 MiB skipped");
-                        } else if (!handleLine(line.toString(StandardCharsets.UTF_8))) {
-                            break outer; // refused: stay before this line
-                        }
-                        line.reset();
-                        tooLong = false;
-                        lineStart = pos;
-                    } else if (!tooLong) {
-                        if (line.size() >= MAX_LINE) {
-                            tooLong = true;
-                            line.reset();
-                        } else {
-                            line.write(b);
-                        }
-                    }
-                }
-            }
-            if (lineStart != offsets.getOrDefault(file, -1L)) {
-                offsets.put(file, lineStart);
-                saveOffset(file, lineStart);
+                LOGGER.atWarn().addKeyValue("error", e.toString()).log("Cannot follow the file; retrying");
             }
         }
     }
@@ -278,33 +218,6 @@ public final class WindowsDnsAuditCollector implements Collector {
         }
     }
 
-    private static String fileKey(final Path file) throws IOException {
-        final Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-        return key == null ? "" : key.toString();
-    }
-
-    private Path offsetFile(final Path file) {
-        final String name = file.toAbsolutePath().toString().replaceAll("[^A-Za-z0-9._-]", "_");
-        return stateDir.resolve((name.length() > 150 ? name.substring(name.length() - 150) : name) + ".offset");
-    }
-
-    private long loadOffset(final Path file) throws IOException {
-        final Path f = offsetFile(file);
-        if (!Files.exists(f)) {
-            return 0;
-        }
-        final String[] parts = Files.readString(f).trim().split(" ", 2);
-        if (parts.length == 2) {
-            keys.put(file, parts[1]);
-        }
-        return Long.parseLong(parts[0]);
-    }
-
-    private void saveOffset(final Path file, final long offset) throws IOException {
-        final Path f = offsetFile(file);
-        StateFiles.writeAtomically(f, (offset + " " + keys.getOrDefault(file, "")).getBytes(StandardCharsets.UTF_8));
-    }
-
     @Override
     public boolean ready() {
         return ready;
@@ -320,5 +233,6 @@ public final class WindowsDnsAuditCollector implements Collector {
         if (worker != null) {
             worker.close();
         }
+        followers.forEach(LineFollower::close);
     }
 }

@@ -3,6 +3,7 @@ package dev.restoreguard.producers.inventory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.restoreguard.events.Envelope;
 import dev.restoreguard.events.config.ConfigException;
 import dev.restoreguard.events.config.StrictYaml;
 import dev.restoreguard.events.inventory.InventorySnapshot;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +43,11 @@ import java.util.Map;
  * {@code restoreguard.inventory} under the key {@code inventory}.
  */
 public final class InventoryLoader {
+
+    /** Envelope source of a published inventory ({@code inventory load} and {@code collect inventory-watch}). */
+    public static final String SOURCE = "inventory-file";
+    /** The one key of {@code restoreguard.inventory}: each snapshot replaces the whole inventory. */
+    public static final String KEY = "inventory";
 
     /** The file as written. */
     public record InventoryFile(List<AssetEntry> assets, List<NetworkEntry> networks) {
@@ -74,6 +81,11 @@ public final class InventoryLoader {
     }
 
     private InventoryLoader() {
+    }
+
+    /** The envelope that publishes {@code snapshot} as the inventory in force from {@code at}. */
+    public static Envelope envelope(final InventorySnapshot snapshot, final Instant at) {
+        return Envelope.of(SOURCE, at, null, snapshot);
     }
 
     /** Reads and validates a file. */

@@ -17,6 +17,9 @@ import dev.restoreguard.producers.veeam.VeeamSessionStopper;
 import dev.restoreguard.producers.veeam.VeeamSyslogCollector;
 import java.net.URI;
 import java.net.http.HttpClient;
+import dev.restoreguard.producers.inventory.InventoryWatchCollector;
+import dev.restoreguard.producers.restore.PgBackRestLogCollector;
+import dev.restoreguard.producers.restore.RestoreHttpCollector;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +33,8 @@ public final class CollectorKinds {
     /** Every kind, as typed on the command line. */
     public static final List<String> KINDS = List.of(HostsFileCollector.KIND, DnsZoneCollector.KIND,
             WindowsDnsAuditCollector.KIND, ResolutionWatcher.KIND, VeeamSyslogCollector.KIND, VeeamRestCollector.KIND,
-            ServiceNowCollector.KIND);
+            ServiceNowCollector.KIND, RestoreHttpCollector.KIND, PgBackRestLogCollector.KIND,
+            InventoryWatchCollector.KIND);
 
     private CollectorKinds() {
     }
@@ -103,6 +107,16 @@ public final class CollectorKinds {
                         BridgeKeys.signer(null, null, System.getenv(), BridgeKeys.home(System.getenv()))),
                         Duration.ofSeconds(s.pollSeconds()), Duration.ofDays(s.initialLookbackDays()), state, metrics,
                         Clock.systemUTC());
+            case RestoreHttpCollector.KIND -> RestoreHttpCollector.create(
+                    ConfigException.required("collectors.restore_http", c.restoreHttp()), metrics);
+            case PgBackRestLogCollector.KIND -> {
+                final CollectorConfig.PgBackRest p = ConfigException.required("collectors.pgbackrest", c.pgbackrest());
+                yield new PgBackRestLogCollector(observer, p.files().stream().map(Path::of).toList(), p.target(),
+                        java.time.ZoneId.of(p.timeZone()), Duration.ofMillis(p.pollMs()), state, metrics);
+            }
+            case InventoryWatchCollector.KIND -> {
+                final CollectorConfig.InventoryWatch w = ConfigException.required("collectors.inventory_watch", c.inventoryWatch());
+                yield new InventoryWatchCollector(Path.of(w.file()), Duration.ofMillis(w.pollMs()), state, System.getenv(), metrics);
             }
             default -> throw new ConfigException("collector kind '" + kind + "' is unknown; kinds: " + String.join(", ", KINDS));
         };

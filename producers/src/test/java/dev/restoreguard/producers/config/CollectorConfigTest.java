@@ -85,10 +85,40 @@ class CollectorConfigTest {
     @Test
     void shouldListKinds() {
         assertThat(dev.restoreguard.producers.runtime.CollectorKinds.KINDS)
-                .containsSubsequence(List.of("hosts-file", "dns-zone", "windows-dns", "resolution"));
+                .contains("hosts-file", "dns-zone", "windows-dns", "resolution")
+                .contains("restore-http", "pgbackrest", "inventory-watch")
+                .contains("veeam-syslog", "veeam-rest", "servicenow");
         assertThatThrownBy(() -> dev.restoreguard.producers.runtime.CollectorKinds.create("dns-zone",
                 CollectorConfig.parse("{}", Map.of()), new dev.restoreguard.producers.runtime.Metrics()))
                 .isInstanceOf(ConfigException.class).hasMessage("collectors.dns_zone: required");
+        for (String kind : List.of("restore-http", "pgbackrest", "inventory-watch")) {
+            assertThatThrownBy(() -> dev.restoreguard.producers.runtime.CollectorKinds.create(kind,
+                    CollectorConfig.parse("{}", Map.of()), new dev.restoreguard.producers.runtime.Metrics()))
+                    .isInstanceOf(ConfigException.class).hasMessage("collectors." + kind.replace('-', '_') + ": required");
+        }
+    }
+
+    @Test
+    void shouldValidateTheGenericRestoreAndInventorySectionsWithTheirKeyPaths() {
+        final CollectorConfig c = CollectorConfig.parse("""
+                collectors:
+                  pgbackrest: {files: [/var/log/pgbackrest/main-restore.log], target: PG-PROD-01.corp.example., time_zone: UTC}
+                  inventory_watch: {file: /etc/restoreguard/inventory.yaml}
+                """, Map.of());
+        assertThat(c.collectors().pgbackrest().target()).isEqualTo("pg-prod-01.corp.example");
+        assertThat(c.collectors().pgbackrest().pollMs()).isEqualTo(1000);
+        assertThat(c.collectors().inventoryWatch().pollMs()).isEqualTo(1000);
+        assertThatThrownBy(() -> CollectorConfig.parse("collectors: {pgbackrest: {files: [a], time_zone: Mars/Olympus}}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("collectors.pgbackrest.time_zone: not a time zone");
+        assertThatThrownBy(() -> CollectorConfig.parse("collectors: {pgbackrest: {files: []}}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("collectors.pgbackrest.files:");
+        assertThatThrownBy(() -> CollectorConfig.parse("collectors: {inventory_watch: {poll_ms: 10, file: x}}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("collectors.inventory_watch.poll_ms: must be 50..600000");
+        assertThatThrownBy(() -> CollectorConfig.parse(
+                "collectors: {restore_http: {tokens: [{token: abcdefghijklmnopq}], tls: {key_store: a.p12}}}", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("collectors.restore_http.tls.key_store_password: required");
+        assertThat(CollectorConfig.parse("collectors: {restore_http: {tokens: [{token: abcdefghijklmnopq}]}}", Map.of())
+                .collectors().restoreHttp().tokens().toString()).doesNotContain("abcdefghijklmnopq");
     }
 
     @Test

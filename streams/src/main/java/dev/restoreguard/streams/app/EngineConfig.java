@@ -39,6 +39,7 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap_servers", "required");
         require(streamThreads >= 1, "stream_threads", "must be at least 1, was " + streamThreads);
         require(!allowedLateness.isNegative(), "allowed_lateness", "must not be negative");
+        require(!sessionRetention.isNegative(), "session_retention", "must not be negative");
         require(historyRetention.compareTo(allowedLateness) >= 0, "history_retention",
                 "must be at least allowed_lateness (" + allowedLateness + ")");
         require(httpPort >= 0 && httpPort <= 65535, "http_port", "must be 0..65535, was " + httpPort);
@@ -75,7 +76,7 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         return new EngineConfig(
                 env.getOrDefault("RESTOREGUARD_BOOTSTRAP_SERVERS", d.bootstrapServers()),
                 env.getOrDefault("RESTOREGUARD_ENGINE_APPLICATION_ID", d.applicationId()),
-                env.containsKey("RESTOREGUARD_ENGINE_STATE_DIR") ? Path.of(env.get("RESTOREGUARD_ENGINE_STATE_DIR")) : d.stateDir(),
+                env.containsKey("RESTOREGUARD_ENGINE_STATE_DIR") ? path(env, "RESTOREGUARD_ENGINE_STATE_DIR") : d.stateDir(),
                 integer(env, "RESTOREGUARD_ENGINE_STREAM_THREADS", d.streamThreads()),
                 duration(env, "RESTOREGUARD_ENGINE_ALLOWED_LATENESS", d.allowedLateness()),
                 duration(env, "RESTOREGUARD_ENGINE_HISTORY_RETENTION", d.historyRetention()),
@@ -119,6 +120,15 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
     public EngineConfig withTrustedKeys(final TrustedKeys keys) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
                 historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, keys);
+    }
+
+    private static Path path(final Map<String, String> env, final String key) {
+        try {
+            return Path.of(env.get(key));
+        } catch (java.nio.file.InvalidPathException e) {
+            // the JDK's message names only the character, not the variable that holds it
+            throw new IllegalArgumentException(key + ": not a path: " + e.getMessage(), e);
+        }
     }
 
     private static int integer(final Map<String, String> env, final String key, final int fallback) {
