@@ -428,29 +428,6 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
             for (int i = 0; i < rules.size(); i++) {
                 check(List.of("RG-001", "RG-002").contains(rules.get(i)), "rules[" + i + "]",
                         "must be RG-001 or RG-002 (the rules about a restore session), not '" + rules.get(i) + "'");
-     * The restore HTTP endpoint ({@code POST /v1/restores}).
-     *
-     * @param bind          default {@code 127.0.0.1}
-     * @param port          default 8713; 0 picks a free port
-     * @param tokens        bearer tokens (write {@code token: ${RESTORE_TOKEN}} to take one from the
-     *                      environment)
-     * @param tokenFile     a file with one more token per line ({@code #} comments), any observer
-     * @param tls           serve HTTPS with this key store; default plain HTTP (bind loopback then)
-     * @param maxBodyBytes  largest body accepted, default 65536
-     */
-    public record RestoreHttp(String bind, Integer port, List<HttpToken> tokens, String tokenFile, HttpTls tls,
-                              Integer maxBodyBytes) {
-        public RestoreHttp {
-            bind = bind == null || bind.isBlank() ? "127.0.0.1" : bind;
-            port = port == null ? 8713 : port;
-            tokens = tokens == null ? List.of() : List.copyOf(tokens);
-            tokenFile = tokenFile == null || tokenFile.isBlank() ? null : tokenFile;
-            maxBodyBytes = maxBodyBytes == null ? 65_536 : maxBodyBytes;
-            check(port >= 0 && port <= 65535, "port", "must be 0..65535");
-            check(!tokens.isEmpty() || tokenFile != null, "tokens", "configure at least one token or a token_file");
-            check(maxBodyBytes >= 1024 && maxBodyBytes <= 16 * 1024 * 1024, "max_body_bytes", "must be 1024..16777216");
-            for (int i = 0; i < tokens.size(); i++) {
-                check(tokens.get(i) != null, "tokens[" + i + "]", "must not be empty");
             }
         }
     }
@@ -499,26 +476,6 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
             check(pageSize >= 1 && pageSize <= 10_000, "page_size", "must be 1..10000");
             check(initialLookbackHours >= 0 && initialLookbackHours <= 24 * 366, "initial_lookback_hours", "must be 0..8784");
             check(timeoutMs >= 100 && timeoutMs <= 300_000, "timeout_ms", "must be 100..300000");
-     * One bearer token of the restore endpoint.
-     *
-     * @param name      shown in logs instead of the token (default {@code token})
-     * @param token     the secret, at least 16 characters (never logged)
-     * @param observers observers this token may report restores for; empty: any
-     */
-    public record HttpToken(String name, String token, List<String> observers) {
-        /** Shortest token accepted. */
-        public static final int MIN_LENGTH = 16;
-
-        public HttpToken {
-            name = name == null || name.isBlank() ? "token" : name;
-            check(token != null && token.strip().length() >= MIN_LENGTH, "token", "required, at least " + MIN_LENGTH + " characters");
-            token = token.strip();
-            observers = observers == null ? List.of() : observers.stream().map(Names::normalize).toList();
-        }
-
-        @Override
-        public String toString() {
-            return "HttpToken[name=" + name + ", observers=" + observers + "]"; // never the secret
         }
     }
 
@@ -563,6 +520,62 @@ public record CollectorConfig(Kafka kafka, Runtime collector, Collectors collect
             check(pageSize >= 1 && pageSize <= 10_000, "page_size", "must be 1..10000");
             check(initialLookbackDays >= 0 && initialLookbackDays <= 366, "initial_lookback_days", "must be 0..366");
             check(timeoutMs >= 100 && timeoutMs <= 300_000, "timeout_ms", "must be 100..300000");
+        }
+    }
+
+    /**
+     * The restore HTTP endpoint ({@code POST /v1/restores}).
+     *
+     * @param bind          default {@code 127.0.0.1}
+     * @param port          default 8713; 0 picks a free port
+     * @param tokens        bearer tokens (write {@code token: ${RESTORE_TOKEN}} to take one from the
+     *                      environment)
+     * @param tokenFile     a file with one more token per line ({@code #} comments), any observer
+     * @param tls           serve HTTPS with this key store; default plain HTTP (bind loopback then)
+     * @param maxBodyBytes  largest body accepted, default 65536
+     */
+    public record RestoreHttp(String bind, Integer port, List<HttpToken> tokens, String tokenFile, HttpTls tls,
+                              Integer maxBodyBytes) {
+        public RestoreHttp {
+            bind = bind == null || bind.isBlank() ? "127.0.0.1" : bind;
+            port = port == null ? 8713 : port;
+            tokens = tokens == null ? List.of() : List.copyOf(tokens);
+            tokenFile = tokenFile == null || tokenFile.isBlank() ? null : tokenFile;
+            maxBodyBytes = maxBodyBytes == null ? 65_536 : maxBodyBytes;
+            check(port >= 0 && port <= 65535, "port", "must be 0..65535");
+            check(!tokens.isEmpty() || tokenFile != null, "tokens", "configure at least one token or a token_file");
+            check(maxBodyBytes >= 1024 && maxBodyBytes <= 16 * 1024 * 1024, "max_body_bytes", "must be 1024..16777216");
+            for (int i = 0; i < tokens.size(); i++) {
+                check(tokens.get(i) != null, "tokens[" + i + "]", "must not be empty");
+            }
+        }
+    }
+
+    /**
+     * One bearer token of the restore endpoint.
+     *
+     * @param name      shown in logs instead of the token (default {@code token})
+     * @param token     the secret, at least 16 characters (never logged)
+     * @param observers observers this token may report restores for; empty: any
+     */
+    public record HttpToken(String name, String token, List<String> observers) {
+        /** Shortest token accepted. */
+        public static final int MIN_LENGTH = 16;
+
+        public HttpToken {
+            name = name == null || name.isBlank() ? "token" : name;
+            check(token != null && token.strip().length() >= MIN_LENGTH, "token", "required, at least " + MIN_LENGTH + " characters");
+            token = token.strip();
+            observers = observers == null ? List.of() : observers.stream().map(Names::normalize).toList();
+        }
+
+        @Override
+        public String toString() {
+            return "HttpToken[name=" + name + ", observers=" + observers + "]"; // never the secret
+        }
+    }
+
+    /**
      * TLS for an HTTP listener.
      *
      * @param keyStore         PKCS#12 file with the server key and certificate chain (required)

@@ -107,6 +107,7 @@ public final class CollectorKinds {
                         BridgeKeys.signer(null, null, System.getenv(), BridgeKeys.home(System.getenv()))),
                         Duration.ofSeconds(s.pollSeconds()), Duration.ofDays(s.initialLookbackDays()), state, metrics,
                         Clock.systemUTC());
+            }
             case RestoreHttpCollector.KIND -> RestoreHttpCollector.create(
                     ConfigException.required("collectors.restore_http", c.restoreHttp()), metrics);
             case PgBackRestLogCollector.KIND -> {
