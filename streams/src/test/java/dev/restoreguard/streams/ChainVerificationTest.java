@@ -64,7 +64,7 @@ class ChainVerificationTest {
 
     /** Open chain alerts as "RULE seq". */
     private List<String> chainAlerts() {
-        return driver.finalAlerts().stream().filter(a -> a.rule().id().startsWith("RG-92"))
+        return driver.finalAlerts().stream().filter(a -> a.rule().id().startsWith("RG-93"))
                 .filter(a -> Alert.OPEN.equals(a.alert().status()))
                 .map(a -> a.rule().id() + " " + a.restoreguard().evidence().get("seq")).sorted().toList();
     }
