@@ -66,6 +66,7 @@ public final class ConfigCommand {
                 }
                 if (config.collectors().servicenow() != null) {
                     kinds.add("servicenow (" + config.collectors().servicenow().instanceUrl() + ")");
+                }
                 if (config.collectors().restoreHttp() != null) {
                     kinds.add("restore-http (" + config.collectors().restoreHttp().bind() + ":"
                             + config.collectors().restoreHttp().port() + ")");

@@ -188,7 +188,7 @@ public final class VeeamSyslogCollector implements Collector {
     }
 
     private void serve(final Socket socket) {
-        try (socket) {
+        try {
             socket.setSoTimeout((int) Duration.ofSeconds(config.idleTimeoutSeconds()).toMillis());
             if (socket instanceof SSLSocket ssl) {
                 ssl.startHandshake();
@@ -221,8 +221,10 @@ public final class VeeamSyslogCollector implements Collector {
             metrics.increment(Metrics.ERRORS);
             LOGGER.atError().setCause(e).log("Syslog connection could not be handled");
         } finally {
+            // the slot is free before the peer can see the close: a sender that reconnects at once is served
             connections.remove(socket);
             connectionSlots.release();
+            closeQuietly(socket);
         }
     }
 
