@@ -163,8 +163,17 @@ final class BenchKafka implements AutoCloseable {
      */
     private void awaitLeaders(final List<String> topics, final long deadline) throws Exception {
         while (true) {
-            final boolean ready = admin.describeTopics(topics).allTopicNames().get(CALL_SECONDS, TimeUnit.SECONDS).values()
-                    .stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && p.leader().id() >= 0));
+            boolean ready;
+            try {
+                ready = admin.describeTopics(topics).allTopicNames().get(CALL_SECONDS, TimeUnit.SECONDS).values()
+                        .stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && p.leader().id() >= 0));
+            } catch (ExecutionException e) {
+                // the controller has the topic, the broker's metadata not yet: not ready, ask again
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                ready = false;
+            }
             if (ready) {
                 return;
             }
