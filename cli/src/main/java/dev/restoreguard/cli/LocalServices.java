@@ -70,7 +70,8 @@ final class LocalServices implements AutoCloseable {
     }
 
     /**
-     * Starts a hosts-file collector watching {@code hostsFile} as {@code observer}; its spool and
+     * Starts a hosts-file collector watching {@code hostsFile} as {@code observer} (null: this machine,
+     * as every collector names itself); its spool and
      * state live in {@code stateDir}, its health endpoint on a free port.
      */
     CollectorService startHostsCollector(final String observer, final Path hostsFile, final Path stateDir) throws Exception {
@@ -78,7 +79,7 @@ final class LocalServices implements AutoCloseable {
                 "kafka:",
                 "  bootstrap_servers: " + quote(bootstrapServers),
                 "collector:",
-                "  observer: " + quote(observer),
+                observer == null ? "" : "  observer: " + quote(observer),
                 "  state_dir: " + quote(stateDir.toString()),
                 "  health:",
                 "    port: 0",

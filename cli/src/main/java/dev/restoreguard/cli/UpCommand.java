@@ -156,7 +156,7 @@ public final class UpCommand implements Callable<Integer> {
             services.startAlertSink(alertChannels);
             if (!noCollector) {
                 final Path watched = hostsFile != null ? hostsFile : Path.of(CollectorConfig.HostsFile.defaultHostsPath());
-                final var collector = services.startHostsCollector(thisHost(), watched, settings.home().resolve("collectors/local"));
+                final var collector = services.startHostsCollector(null, watched, settings.home().resolve("collectors/local"));
                 console.println("Hosts-file collector watching " + watched + " (health http://127.0.0.1:" + collector.healthPort() + "/health)");
             }
             final DemoRun demoRun = demo ? prepareDemo(services, settings, console) : null;
@@ -207,14 +207,6 @@ public final class UpCommand implements Callable<Integer> {
     private static AlertsConfig localWebhook(final LocalWebhookReceiver receiver) {
         return new AlertsConfig(null, null, null, null, null,
                 List.of(new WebhookConfig("local-webhook", null, null, null, null, receiver.url(), receiver.secret())));
-    }
-
-    private static String thisHost() {
-        try {
-            return Names.normalize(java.net.InetAddress.getLocalHost().getCanonicalHostName());
-        } catch (java.net.UnknownHostException e) {
-            return "localhost";
-        }
     }
 
     private static void watch(final KafkaConsumer<String, Alert> alerts, final Console console, final AtomicBoolean stopping) {
