@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -28,7 +29,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       retracted or downgraded: a finding stays open when its condition later clears.</li>
  * </ul>
  * State: {@code judgments} (key to {@link Judgment}), {@code byTime} (time-ordered index for
- * re-evaluation and expiry) and {@code alerts} (alert id to {@link AlertState}).
+ * re-evaluation and expiry, each entry carrying the judgment's {@link Summary} so that a scan
+ * for what a record affects decodes no JSON) and {@code alerts} (alert id to {@link AlertState}).
  */
 final class JudgmentBook {
 
@@ -82,7 +84,7 @@ final class JudgmentBook {
         final Judgment stored = new Judgment(judgment.key(), judgment.kind(), judgment.time(), judgment.observer(),
                 judgment.dependencies(), findings, judgment.dnsChange());
         judgments.put(stored.key(), stored);
-        byTime.put(timeKey(stored), stored.key());
+        byTime.put(timeKey(stored), Summary.of(stored).encode());
     }
 
     private void support(final String judgmentKey, final String id, final Severity severity, final Alert candidate,
@@ -134,16 +136,80 @@ final class JudgmentBook {
 
     /** Judgments whose time is at or after {@code from}, oldest first. */
     List<Judgment> judgmentsFrom(final Instant from) {
+        return judgmentsFrom(from, s -> true);
+    }
+
+    /**
+     * Judgments whose time is at or after {@code from} and whose summary passes {@code filter},
+     * oldest first. The filter runs on the time index alone: only the judgments it selects are
+     * read and decoded, which is what keeps a late record cheap when the revisable window holds
+     * thousands of judgments and it affects a handful.
+     */
+    List<Judgment> judgmentsFrom(final Instant from, final Predicate<Summary> filter) {
         final List<Judgment> found = new ArrayList<>();
         try (KeyValueIterator<String, String> it = byTime.range(ReferenceKeys.time(from.toEpochMilli()), "~")) {
             while (it.hasNext()) {
-                final Judgment j = judgments.get(it.next().value);
-                if (j != null) {
+                final Summary summary = Summary.decode(it.next().value);
+                if (summary.known() && !filter.test(summary)) {
+                    continue;
+                }
+                final Judgment j = judgments.get(summary.key());
+                if (j != null && (summary.known() || filter.test(Summary.of(j)))) {
                     found.add(j);
                 }
             }
         }
         return found;
+    }
+
+    /**
+     * What the time index keeps of a judgment: enough to decide whether a record affects it.
+     * Encoded as fields separated by NUL (no name, key or kind holds one); an entry written
+     * before summaries existed holds the bare judgment key and decodes as not {@link #known()}.
+     *
+     * @param key          the judgment's key
+     * @param kind         its kind, {@code null} when not known
+     * @param observer     its observer ({@code ""} when it has none)
+     * @param dependencies its dependencies
+     */
+    record Summary(String key, String kind, String observer, List<String> dependencies) {
+
+        private static final char SEPARATOR = '\0';
+
+        static Summary of(final Judgment j) {
+            return new Summary(j.key(), j.kind(), j.observer() == null ? "" : j.observer(), j.dependencies());
+        }
+
+        boolean known() {
+            return kind != null;
+        }
+
+        String encode() {
+            final StringBuilder b = new StringBuilder(key.length() + 64).append(key).append(SEPARATOR).append(kind)
+                    .append(SEPARATOR).append(observer);
+            for (String dependency : dependencies) {
+                b.append(SEPARATOR).append(dependency);
+            }
+            return b.toString();
+        }
+
+        static Summary decode(final String value) {
+            final int k = value.indexOf(SEPARATOR);
+            if (k < 0) {
+                return new Summary(value, null, "", List.of());
+            }
+            final int o = value.indexOf(SEPARATOR, k + 1);
+            final int d = value.indexOf(SEPARATOR, o + 1);
+            final List<String> dependencies = new ArrayList<>();
+            int start = d;
+            while (start >= 0) {
+                final int end = value.indexOf(SEPARATOR, start + 1);
+                dependencies.add(value.substring(start + 1, end < 0 ? value.length() : end));
+                start = end;
+            }
+            return new Summary(value.substring(0, k), value.substring(k + 1, o),
+                    value.substring(o + 1, d < 0 ? value.length() : d), dependencies);
+        }
     }
 
     /**
@@ -159,7 +225,11 @@ final class JudgmentBook {
             }
         }
         for (KeyValue<String, String> kv : old) {
-            final Judgment j = judgments.get(kv.value);
+            final Summary summary = Summary.decode(kv.value);
+            if (summary.known() && !kinds.contains(summary.kind())) {
+                continue; // kept longer (restores): not even read
+            }
+            final Judgment j = judgments.get(summary.key());
             if (j == null) {
                 byTime.delete(kv.key);
                 continue;

@@ -162,10 +162,9 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         hosts.put(observer, state, event.timestamp());
         judgeHosts(observer, state, "hosts|" + observer + "|" + event.timestamp() + "|" + event.eventId(), revise);
         // a snapshot older than some restores of this observer changes what they resolved to
-        for (Judgment j : book.judgmentsFrom(event.at())) {
-            if (Judgment.RESTORE.equals(j.kind()) && observer.equals(j.observer())) {
-                rejudge(j, revise);
-            }
+        for (Judgment j : book.judgmentsFrom(event.at(),
+                s -> Judgment.RESTORE.equals(s.kind()) && observer.equals(s.observer()))) {
+            rejudge(j, revise);
         }
     }
 
@@ -300,14 +299,13 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         }
         if (revise) {
             final List<String> names = affected.get();
-            Set<String> approvalTargets = null;
-            for (Judgment j : book.judgmentsFrom(event.at())) {
-                if (approvalTargets == null && Judgment.RESTORE.equals(j.kind())) {
-                    approvalTargets = reference.approvalTargets();
-                }
-                if (!j.key().equals("dns|" + event.eventId()) && affects(event.kind(), names, j, approvalTargets)) {
-                    rejudge(j, true);
-                }
+            final String judgedHere = "dns|" + event.eventId();
+            // only restore judgments look at approval targets, and only when some name may be one
+            final Set<String> approvalTargets = names.contains(ReferenceRecorder.ALL) || "approval".equals(event.kind())
+                    ? null : reference.approvalTargets();
+            for (Judgment j : book.judgmentsFrom(event.at(),
+                    s -> !s.key().equals(judgedHere) && affects(event.kind(), names, s, approvalTargets))) {
+                rejudge(j, true);
             }
         }
         return true;
@@ -377,7 +375,7 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
                 finding.map(List::of).orElse(List.of()), revise);
     }
 
-    private static boolean affects(final String kind, final List<String> names, final Judgment judgment,
+    private static boolean affects(final String kind, final List<String> names, final JudgmentBook.Summary judgment,
                                    final Set<String> approvalTargets) {
         if (names.contains(ReferenceRecorder.ALL)) {
             return true; // an inventory change: every verdict may move
