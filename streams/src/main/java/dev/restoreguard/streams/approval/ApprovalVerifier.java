@@ -56,6 +56,13 @@ public final class ApprovalVerifier {
         Instant referenceTime();
     }
 
+    /**
+     * Signatures already verified in this JVM. Every engine task receives every approval (the
+     * reference broadcast), so one instance with six partitions would otherwise verify each
+     * Ed25519 signature six times; the check is a pure function of key, message and signature.
+     */
+    private static final VerifiedSignatures VERIFIED = new VerifiedSignatures(4_096);
+
     private final TrustedKeys keys;
     private final BiFunction<List<String>, Instant, Map<String, String>> environments;
 
@@ -93,7 +100,7 @@ public final class ApprovalVerifier {
             return new Rejected(Rejection.INVALID_SIGNATURE, "is signed with key '" + sig.keyId()
                     + "', which the engine does not trust", clean(evidence));
         }
-        if (!ApprovalSignatures.verify(key.get().publicKey(), event.at(), approval)) {
+        if (!VERIFIED.verify(key.get().publicKey(), event.at(), approval)) {
             return new Rejected(Rejection.INVALID_SIGNATURE, "has a signature that does not verify with key '"
                     + sig.keyId() + "' (forged, or altered after signing)", clean(evidence));
         }
