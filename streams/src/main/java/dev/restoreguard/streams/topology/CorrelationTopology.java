@@ -73,16 +73,20 @@ public final class CorrelationTopology {
         builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
                 Stores.persistentVersionedKeyValueStore(StoreNames.HOSTS, config.historyRetention()),
                 Serdes.String(), new JsonSerde<>(HostsState.class)));
+        // The mutable stores are cached: stream time, judgments and alert states are rewritten by
+        // nearly every record, and the cache turns those rewrites into one RocksDB write and one
+        // changelog record per key and commit. (Not the reference history: it is append-only and
+        // holds inventory snapshots of several MB, larger than the whole cache.)
         builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(StoreNames.SESSIONS),
-                Serdes.String(), new JsonSerde<>(RestoreSession.class)));
+                Serdes.String(), new JsonSerde<>(RestoreSession.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(StoreNames.OBSERVER_JUDGMENTS), Serdes.String(),
-                new JsonSerde<>(Judgment.class)));
+                new JsonSerde<>(Judgment.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(StoreNames.OBSERVER_JUDGMENTS_BY_TIME),
-                Serdes.String(), Serdes.String()));
+                Serdes.String(), Serdes.String()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(StoreNames.OBSERVER_ALERTS), Serdes.String(),
-                new JsonSerde<>(AlertState.class)));
+                new JsonSerde<>(AlertState.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(StoreNames.OBSERVER_META), Serdes.String(),
-                Serdes.Long()));
+                Serdes.Long()).withCachingEnabled());
 
         final Produced<String, Envelope> broadcast = Produced.with(Serdes.String(), events)
                 .withStreamPartitioner(new EveryPartition());
@@ -111,14 +115,14 @@ public final class CorrelationTopology {
                 .to(Topics.ALERTS.name(), Produced.with(Serdes.String(), alerts).withName("observer-alerts-sink"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(StoreNames.COLLECTOR_HEARTBEATS), Serdes.String(),
-                new JsonSerde<>(CollectorSilenceProcessor.CollectorHeartbeat.class)));
+                new JsonSerde<>(CollectorSilenceProcessor.CollectorHeartbeat.class)).withCachingEnabled());
         source(builder, Topics.AUDIT, "audit-source")
                 .process(() -> new CollectorSilenceProcessor(config.collectorSilence()), Named.as("collector-silence"),
                         StoreNames.COLLECTOR_HEARTBEATS)
                 .to(Topics.ALERTS.name(), Produced.with(Serdes.String(), alerts).withName("silence-alerts-sink"));
         // Tamper evidence: the chained collectors' topics, each event checked against its chain.
         builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(StoreNames.CHAINS), Serdes.String(),
-                new JsonSerde<>(ChainVerificationProcessor.ChainState.class)));
+                new JsonSerde<>(ChainVerificationProcessor.ChainState.class)).withCachingEnabled());
         hosts.merge(restores, Named.as("chained-merge"))
                 .merge(dns, Named.as("chained-dns-merge"))
                 .process(ChainVerificationProcessor::new, Named.as("chain-verification"), StoreNames.CHAINS)
