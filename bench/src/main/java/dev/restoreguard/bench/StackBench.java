@@ -288,6 +288,11 @@ public final class StackBench {
     }
 
     private void section(final String name, final Section section) {
+        // -Drestoreguard.bench.sections=kafka,engine runs only those (and the stream generation): for profiling one
+        final String only = System.getProperty("restoreguard.bench.sections");
+        if (only != null && !"generation".equals(name) && !List.of(only.split(",")).contains(name)) {
+            return;
+        }
         say("== %s (load average %.1f)", name, Machine.loadNow());
         final long t0 = System.nanoTime();
         try {
