@@ -244,6 +244,41 @@ class CorrelationTopologyTest {
         }
 
         @Test
+        void shouldRetractWhenALateApprovalNamesTheAddressThroughALateDnsRecord() {
+            // the restore names the address itself, so neither the DNS record nor the approval's
+            // name is among what it resolved through: only the address ties them together
+            fx.feed(INVENTORY, restore("2026-11-21T22:15:00Z", "s1", "started", "10.20.1.15"));
+            assertThat(fx.open()).containsExactly("RG-001 critical " + S1);
+            fx.feed(dns("2026-11-21T22:05:00Z", "add", "payroll-db", "A", "10.20.1.15"));
+            assertThat(fx.open()).containsExactly("RG-001 critical " + S1);
+            fx.feed(approval("2026-11-21T22:10:00Z", "CHG1", "approved", "payroll-db.corp.example",
+                    "2026-11-21T22:00:00Z", "2026-11-22T02:00:00Z"));
+            assertThat(fx.open()).isEmpty();
+            assertThat(fx.retracted()).containsExactly("RG-001 " + S1);
+        }
+
+        @Test
+        void shouldReopenWhenALateRecordRetargetsAChangeTheRestoreCountedOn() {
+            fx.feed(INVENTORY, PROD_DNS, DEV_DNS,
+                    approval("2026-11-21T21:00:00Z", "CHG1", "approved", "sql-prod-01", "2026-11-21T22:00:00Z", "2026-11-22T02:00:00Z"),
+                    restore("2026-11-21T22:15:00Z", "s1", "started", "sql-prod-01"));
+            assertThat(fx.open()).isEmpty();
+            // the change, re-stated before the restore, now names another machine only
+            fx.feed(approval("2026-11-21T22:10:00Z", "CHG1", "approved", "sql-dev-01", "2026-11-21T22:00:00Z", "2026-11-22T02:00:00Z"));
+            assertThat(fx.open()).containsExactly("RG-001 critical " + S1);
+        }
+
+        @Test
+        void shouldRetractWhenALateDnsRecordLetsAnEarlierApprovalNameTheAddress() {
+            fx.feed(INVENTORY, approval("2026-11-21T20:00:00Z", "CHG1", "approved", "payroll-db.corp.example",
+                            "2026-11-21T22:00:00Z", "2026-11-22T02:00:00Z"),
+                    restore("2026-11-21T22:15:00Z", "s1", "started", "10.20.1.15"));
+            assertThat(fx.open()).containsExactly("RG-001 critical " + S1);
+            fx.feed(dns("2026-11-21T22:05:00Z", "add", "payroll-db", "A", "10.20.1.15"));
+            assertThat(fx.open()).isEmpty();
+        }
+
+        @Test
         void shouldNotReviseWithARecordOlderThanTheAllowedLateness() {
             fx.feed(INVENTORY, PROD_DNS, restore("2026-11-21T22:15:00Z", "s1", "started", "sql-prod-01"),
                     restore("2026-11-21T23:00:00Z", "s2", "started", "sql-stg-01"),

@@ -149,7 +149,8 @@ final class JudgmentBook {
         final List<Judgment> found = new ArrayList<>();
         try (KeyValueIterator<String, String> it = byTime.range(ReferenceKeys.time(from.toEpochMilli()), "~")) {
             while (it.hasNext()) {
-                final Summary summary = Summary.decode(it.next().value);
+                final KeyValue<String, String> entry = it.next();
+                final Summary summary = Summary.decode(entry.value, Long.parseLong(entry.key, 0, 15, 10));
                 if (summary.known() && !filter.test(summary)) {
                     continue;
                 }
@@ -171,13 +172,15 @@ final class JudgmentBook {
      * @param kind         its kind, {@code null} when not known
      * @param observer     its observer ({@code ""} when it has none)
      * @param dependencies its dependencies
+     * @param time         its time (epoch milliseconds; from the index key, not encoded)
      */
-    record Summary(String key, String kind, String observer, List<String> dependencies) {
+    record Summary(String key, String kind, String observer, List<String> dependencies, long time) {
 
         private static final char SEPARATOR = '\0';
 
         static Summary of(final Judgment j) {
-            return new Summary(j.key(), j.kind(), j.observer() == null ? "" : j.observer(), j.dependencies());
+            return new Summary(j.key(), j.kind(), j.observer() == null ? "" : j.observer(), j.dependencies(),
+                    j.time().toEpochMilli());
         }
 
         boolean known() {
@@ -193,10 +196,10 @@ final class JudgmentBook {
             return b.toString();
         }
 
-        static Summary decode(final String value) {
+        static Summary decode(final String value, final long time) {
             final int k = value.indexOf(SEPARATOR);
             if (k < 0) {
-                return new Summary(value, null, "", List.of());
+                return new Summary(value, null, "", List.of(), time);
             }
             final int o = value.indexOf(SEPARATOR, k + 1);
             final int d = value.indexOf(SEPARATOR, o + 1);
@@ -208,7 +211,7 @@ final class JudgmentBook {
                 start = end;
             }
             return new Summary(value.substring(0, k), value.substring(k + 1, o),
-                    value.substring(o + 1, d < 0 ? value.length() : d), dependencies);
+                    value.substring(o + 1, d < 0 ? value.length() : d), dependencies, time);
         }
     }
 
@@ -225,7 +228,7 @@ final class JudgmentBook {
             }
         }
         for (KeyValue<String, String> kv : old) {
-            final Summary summary = Summary.decode(kv.value);
+            final Summary summary = Summary.decode(kv.value, Long.parseLong(kv.key, 0, 15, 10));
             if (summary.known() && !kinds.contains(summary.kind())) {
                 continue; // kept longer (restores): not even read
             }

@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -70,7 +71,10 @@ import org.slf4j.LoggerFactory;
 public final class ObserverCorrelationProcessor implements Processor<String, Envelope, String, Alert> {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(ObserverCorrelationProcessor.class);
-    private static final String APPROVALS = "approvals";
+    /** Dependency prefix of a restore judgment's effective address: approvals that may denote it revise it. */
+    private static final String ADDRESS = "ip|";
+    /** Dependency prefix of a change a restore judgment considered: any new record of it revises it. */
+    private static final String CHANGE = "change|";
     private static final Duration ALERT_STATE_RETENTION = Duration.ofDays(30);
 
     private final Duration allowedLateness;
@@ -198,12 +202,15 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         final HostsState hostsState = hostsAt == null ? null : hostsAt.value();
         final List<TargetVerdict> verdicts = new ArrayList<>();
         final Set<String> dependencies = new LinkedHashSet<>();
-        dependencies.add(APPROVALS);
         for (String target : targets) {
             final TargetVerdict verdict = resolver.judge(target, session.observer(), hostsState, at);
             verdicts.add(verdict);
             dependencies.add(verdict.target());
             verdict.dnsRecords().forEach(r -> dependencies.add(r.name()));
+            if (verdict.effectiveIp() != null) {
+                dependencies.add(ADDRESS + verdict.effectiveIp());
+            }
+            verdict.approvals().forEach(a -> dependencies.add(CHANGE + a.changeId()));
         }
         final Map<String, Object> evidence = sessionEvidence(session, at, hostsState, verdicts);
         final RestoreRule.RestoreSessionView view = new SessionView(session);
@@ -289,8 +296,8 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
     /** Records a reference change and re-judges what it affects; false when it is no reference kind. */
     private boolean onReference(final Envelope event, final boolean revise) {
         final long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
-        final Optional<List<String>> affected = recorder.apply(event, offset);
-        if (affected.isEmpty()) {
+        final Optional<List<String>> names = recorder.apply(event, offset);
+        if (names.isEmpty()) {
             return false;
         }
         clock.observeReference(event.at());
@@ -298,13 +305,9 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
             judgeDns(event, "dns|" + event.eventId(), revise);
         }
         if (revise) {
-            final List<String> names = affected.get();
             final String judgedHere = "dns|" + event.eventId();
-            // only restore judgments look at approval targets, and only when some name may be one
-            final Set<String> approvalTargets = names.contains(ReferenceRecorder.ALL) || "approval".equals(event.kind())
-                    ? null : reference.approvalTargets();
-            for (Judgment j : book.judgmentsFrom(event.at(),
-                    s -> !s.key().equals(judgedHere) && affects(event.kind(), names, s, approvalTargets))) {
+            final Predicate<JudgmentBook.Summary> affected = affects(event, names.get());
+            for (Judgment j : book.judgmentsFrom(event.at(), s -> !s.key().equals(judgedHere) && affected.test(s))) {
                 rejudge(j, true);
             }
         }
@@ -375,25 +378,93 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
                 finding.map(List::of).orElse(List.of()), revise);
     }
 
-    private static boolean affects(final String kind, final List<String> names, final JudgmentBook.Summary judgment,
-                                   final Set<String> approvalTargets) {
+    /**
+     * Which judgments a reference change may move, decided on the time index alone (a superset:
+     * the re-judgment is exact). An inventory version moves everything; a DNS change the verdicts
+     * that resolved through the name, and restore verdicts whose address an approval naming that
+     * name may denote; an approval record the restore verdicts that considered its change or
+     * whose address one of the change's targets may denote at some time. RG-004 (DNS judgments)
+     * depends on the inventory only.
+     */
+    private Predicate<JudgmentBook.Summary> affects(final Envelope event, final List<String> names) {
         if (names.contains(ReferenceRecorder.ALL)) {
-            return true; // an inventory change: every verdict may move
+            return s -> true;
         }
-        if (Judgment.DNS.equals(judgment.kind())) {
-            return false; // RG-004 depends on the inventory only
+        if (event.payload() instanceof ApprovalEvent approval) {
+            final Set<String> targets = new LinkedHashSet<>(approval.targets());
+            reference.approvalHistory(approval.changeId()).forEach(r -> targets.addAll(r.approval().targets()));
+            final AddressesDenoted denoted = new AddressesDenoted(targets);
+            final String change = CHANGE + approval.changeId();
+            return s -> Judgment.RESTORE.equals(s.kind())
+                    && (s.dependencies().contains(change) || denoted.anyOf(s));
         }
-        if ("approval".equals(kind)) {
-            return Judgment.RESTORE.equals(judgment.kind());
-        }
-        for (String name : names) {
-            if (judgment.dependencies().contains(name)
-                    || Judgment.RESTORE.equals(judgment.kind()) && approvalTargets != null
-                    && (approvalTargets.contains(name) || approvalTargets.contains(Names.firstLabel(name)))) {
-                return true;
+        final Set<String> approvalTargets = reference.approvalTargets();
+        final List<String> approvedNames = names.stream()
+                .filter(n -> approvalTargets.contains(n) || approvalTargets.contains(Names.firstLabel(n))).toList();
+        // a changed record of a name some approval names can change which addresses that approval denotes
+        final AddressesDenoted denoted = approvedNames.isEmpty() ? null : new AddressesDenoted(approvedNames);
+        return s -> {
+            if (Judgment.DNS.equals(s.kind())) {
+                return false;
             }
+            for (String name : names) {
+                if (s.dependencies().contains(name)) {
+                    return true;
+                }
+            }
+            return denoted != null && Judgment.RESTORE.equals(s.kind()) && denoted.anyOf(s);
+        };
+    }
+
+    /**
+     * The addresses a set of approval targets may denote at some time (literal addresses, the
+     * addresses of the inventory assets they denote, every address their DNS names ever held),
+     * computed once per inventory version the judgments use.
+     */
+    private final class AddressesDenoted {
+        private final Set<String> targets;
+        private final Map<InventoryIndex, Set<String>> byInventory = new java.util.IdentityHashMap<>();
+
+        AddressesDenoted(final Set<String> targets) {
+            this.targets = targets;
         }
-        return false;
+
+        AddressesDenoted(final List<String> targets) {
+            this(new LinkedHashSet<>(targets));
+        }
+
+        boolean anyOf(final JudgmentBook.Summary judgment) {
+            Set<String> addresses = null;
+            for (String dependency : judgment.dependencies()) {
+                if (dependency.startsWith(ADDRESS)) {
+                    if (addresses == null) {
+                        addresses = byInventory.computeIfAbsent(
+                                reference.inventoryAsOf(Instant.ofEpochMilli(judgment.time())), this::addresses);
+                    }
+                    if (addresses.contains(dependency.substring(ADDRESS.length()))) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        private Set<String> addresses(final InventoryIndex inventory) {
+            final Set<String> addresses = new java.util.HashSet<>();
+            for (String raw : targets) {
+                final Optional<String> literal = IpAddresses.normalize(raw);
+                if (literal.isPresent()) {
+                    addresses.add(literal.get());
+                    continue;
+                }
+                final String name = Names.normalize(raw);
+                final Optional<InventoryIndex.Asset> asset = inventory.denotedAsset(name);
+                asset.ifPresent(a -> addresses.addAll(a.ips()));
+                addresses.addAll(reference.addressesEverHeld(asset.map(InventoryIndex.Asset::name).orElse(name)));
+                addresses.addAll(reference.addressesEverHeld(name));
+            }
+            return addresses;
+        }
     }
 
     private void expire() {

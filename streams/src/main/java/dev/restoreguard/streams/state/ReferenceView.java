@@ -138,6 +138,47 @@ public final class ReferenceView {
     }
 
     /**
+     * Every address {@code fqdn} held or led to through CNAMEs at any time (added or deleted
+     * records alike, at most {@link #MAX_CNAME_STEPS} steps): a superset of what it resolves to
+     * as of any moment, read from the record keys alone.
+     */
+    public java.util.Set<String> addressesEverHeld(final String fqdn) {
+        final java.util.Set<String> addresses = new java.util.HashSet<>();
+        final java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.Set<String> frontier = java.util.Set.of(fqdn);
+        for (int step = 0; step <= MAX_CNAME_STEPS && !frontier.isEmpty(); step++) {
+            final java.util.Set<String> next = new java.util.HashSet<>();
+            for (String name : frontier) {
+                if (!seen.add(name)) {
+                    continue;
+                }
+                final String prefix = ReferenceKeys.dnsPrefix(name);
+                try (KeyValueIterator<String, String> it = store.prefixScan(prefix, KEYS)) {
+                    while (it.hasNext()) {
+                        // key: dns|fqdn|TYPE|DATA|AT|OFFSET; AT and OFFSET are fixed width at the end
+                        final String key = it.next().key;
+                        final int typeEnd = key.indexOf('|', prefix.length());
+                        final String data = key.substring(typeEnd + 1, key.length() - 19 - 1 - 15 - 1);
+                        if ("CNAME".equals(key.substring(prefix.length(), typeEnd))) {
+                            next.add(Names.normalize(data));
+                        } else {
+                            addresses.add(data);
+                        }
+                    }
+                }
+            }
+            frontier = next;
+        }
+        return addresses;
+    }
+
+    /** The history of one change's accepted approval records, oldest first (empty when none). */
+    public List<ApprovalRecord> approvalHistory(final String changeId) {
+        refreshApprovals();
+        return approvalsCache.getOrDefault(changeId, List.of());
+    }
+
+    /**
      * The changes that may be "for" an address: those with a target that is the address, names an
      * asset listing it, or names a DNS record that holds it or leads to it through CNAMEs (at any
      * time; the caller decides as of the restore time). A superset, so that only these need the
