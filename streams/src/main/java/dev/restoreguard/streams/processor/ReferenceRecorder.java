@@ -56,6 +56,7 @@ final class ReferenceRecorder {
             // the snapshot is large: versions point at it, so "which version at T" never reads it
             store.put(ReferenceKeys.inventoryData(offset), json(event));
             store.put(ReferenceKeys.inventory(at, offset), ReferenceKeys.inventoryData(offset));
+            view.onInventory();
             return Optional.of(List.of(ALL));
         }
         return Optional.empty();

@@ -41,6 +41,9 @@ public final class ReferenceView {
             return size() > 4;
         }
     };
+    private boolean newestInventoryKnown;
+    private long newestInventoryAt;
+    private String newestInventoryData;
     private boolean approvalsLoaded;
     private Map<String, List<ApprovalRecord>> approvalsCache = new LinkedHashMap<>();
     private Map<String, java.util.Set<String>> approvalsByTarget = new java.util.HashMap<>();
@@ -64,21 +67,51 @@ public final class ReferenceView {
 
     /** The inventory in force at {@code t} (empty when none was loaded yet). */
     public InventoryIndex inventoryAsOf(final Instant t) {
+        if (!newestInventoryKnown) {
+            // the newest version answers nearly every question (any time at or after it)
+            try (KeyValueIterator<String, String> it = store.reverseRange(ReferenceKeys.INVENTORY,
+                    ReferenceKeys.inventory(Long.MAX_VALUE, Long.MAX_VALUE))) {
+                if (it.hasNext()) {
+                    final KeyValue<String, String> newest = it.next();
+                    newestInventoryAt = Long.parseLong(newest.key, ReferenceKeys.INVENTORY.length(),
+                            ReferenceKeys.INVENTORY.length() + 15, 10);
+                    newestInventoryData = newest.value;
+                } else {
+                    newestInventoryAt = Long.MIN_VALUE;
+                    newestInventoryData = null;
+                }
+            }
+            newestInventoryKnown = true;
+        }
+        if (t.toEpochMilli() >= newestInventoryAt) {
+            return newestInventoryData == null ? InventoryIndex.EMPTY : index(newestInventoryData);
+        }
         try (KeyValueIterator<String, String> it = store.reverseRange(ReferenceKeys.INVENTORY,
                 ReferenceKeys.inventory(t.toEpochMilli(), Long.MAX_VALUE))) {
             if (!it.hasNext()) {
                 return InventoryIndex.EMPTY;
             }
-            final String dataKey = it.next().value;
-            return inventoryCache.computeIfAbsent(dataKey, k -> {
-                final String json = store.get(k);
-                if (json == null) {
-                    return InventoryIndex.EMPTY;
-                }
-                final Envelope envelope = read(json);
-                return new InventoryIndex((InventorySnapshot) envelope.payload(), envelope.eventId());
-            });
+            return index(it.next().value);
         }
+    }
+
+    /**
+     * Keeps the newest-version shortcut in step with an inventory version the owning processor
+     * just wrote to the store.
+     */
+    public void onInventory() {
+        newestInventoryKnown = false;
+    }
+
+    private InventoryIndex index(final String dataKey) {
+        return inventoryCache.computeIfAbsent(dataKey, k -> {
+            final String json = store.get(k);
+            if (json == null) {
+                return InventoryIndex.EMPTY;
+            }
+            final Envelope envelope = read(json);
+            return new InventoryIndex((InventorySnapshot) envelope.payload(), envelope.eventId());
+        });
     }
 
     /** The A, AAAA and CNAME records of {@code fqdn} current at {@code t}, most recently added first. */
