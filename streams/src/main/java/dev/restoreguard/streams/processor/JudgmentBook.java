@@ -36,6 +36,14 @@ final class JudgmentBook {
 
     private final KeyValueStore<String, Judgment> judgments;
     private final KeyValueStore<String, String> byTime;
+    // Secondary indexes, in the byTime store under keys that sort after "~" (so no time range
+    // there ever meets them): judgments by dependency and restore judgments by observer, each
+    // time-ordered, so that a reference change or a hosts snapshot finds what it affects
+    // without scanning everything judged since its time.
+    private static final String INDEX_VERSION = "~index-version";
+    private static final String BY_DEPENDENCY = "~d\0";
+    private static final String BY_OBSERVER = "~o\0";
+    private static final char SEP = '\0';
     private final KeyValueStore<String, AlertState> alerts;
     private final Consumer<Alert> publish;
 
@@ -45,6 +53,15 @@ final class JudgmentBook {
         this.byTime = byTime;
         this.alerts = alerts;
         this.publish = publish;
+        if (byTime.get(INDEX_VERSION) == null) {
+            // state written before the dependency index existed: index it once
+            try (KeyValueIterator<String, Judgment> it = judgments.all()) {
+                while (it.hasNext()) {
+                    index(it.next().value, true);
+                }
+            }
+            byTime.put(INDEX_VERSION, "1");
+        }
     }
 
     Judgment get(final String key) {
@@ -83,8 +100,72 @@ final class JudgmentBook {
         }
         final Judgment stored = new Judgment(judgment.key(), judgment.kind(), judgment.time(), judgment.observer(),
                 judgment.dependencies(), findings, judgment.dnsChange());
+        if (previous != null && (!previous.time().equals(stored.time())
+                || !previous.dependencies().equals(stored.dependencies()))) {
+            index(previous, false);
+        }
         judgments.put(stored.key(), stored);
         byTime.put(timeKey(stored), Summary.of(stored).encode());
+        index(stored, true);
+    }
+
+    /** Adds or removes a judgment's secondary index entries (DNS judgments have none: only inventories move them). */
+    private void index(final Judgment j, final boolean add) {
+        if (Judgment.DNS.equals(j.kind())) {
+            return;
+        }
+        final String suffix = SEP + ReferenceKeys.time(j.time().toEpochMilli()) + SEP + j.key();
+        for (String dependency : j.dependencies()) {
+            put(BY_DEPENDENCY + dependency + suffix, add);
+        }
+        if (Judgment.RESTORE.equals(j.kind()) && j.observer() != null) {
+            put(BY_OBSERVER + j.observer() + suffix, add);
+        }
+    }
+
+    private void put(final String key, final boolean add) {
+        if (add) {
+            byTime.put(key, "");
+        } else {
+            byTime.delete(key);
+        }
+    }
+
+    /**
+     * Judgments depending on any of {@code dependencies} whose time is at or after {@code from}
+     * and that pass {@code filter}, oldest first: index lookups, one per dependency.
+     */
+    List<Judgment> judgmentsDependingOn(final java.util.Collection<String> dependencies, final Instant from,
+                                        final Predicate<Judgment> filter) {
+        return lookup(BY_DEPENDENCY, dependencies, from, filter);
+    }
+
+    /** The restore judgments of {@code observer} whose time is at or after {@code from}, oldest first. */
+    List<Judgment> restoresOf(final String observer, final Instant from) {
+        return lookup(BY_OBSERVER, List.of(observer), from, j -> true);
+    }
+
+    private List<Judgment> lookup(final String index, final java.util.Collection<String> values, final Instant from,
+                                  final Predicate<Judgment> filter) {
+        // time|key of every hit, so that the result is in the order a time-range scan would give
+        final java.util.TreeSet<String> hits = new java.util.TreeSet<>();
+        final String time = ReferenceKeys.time(from.toEpochMilli());
+        for (String value : values) {
+            final String prefix = index + value + SEP;
+            try (KeyValueIterator<String, String> it = byTime.range(prefix + time, prefix + '~')) {
+                while (it.hasNext()) {
+                    hits.add(it.next().key.substring(prefix.length()));
+                }
+            }
+        }
+        final List<Judgment> found = new ArrayList<>();
+        for (String hit : hits) {
+            final Judgment j = judgments.get(hit.substring(hit.indexOf(SEP) + 1));
+            if (j != null && filter.test(j)) {
+                found.add(j);
+            }
+        }
+        return found;
     }
 
     private void support(final String judgmentKey, final String id, final Severity severity, final Alert candidate,
@@ -240,6 +321,7 @@ final class JudgmentBook {
             if (!kinds.contains(j.kind()) || !j.time().isBefore(revisable)) {
                 continue;
             }
+            index(j, false);
             for (String id : j.findings().keySet()) {
                 final AlertState state = alerts.get(id);
                 if (state != null) {

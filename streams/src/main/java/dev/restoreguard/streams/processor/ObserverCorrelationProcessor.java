@@ -166,8 +166,7 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         hosts.put(observer, state, event.timestamp());
         judgeHosts(observer, state, "hosts|" + observer + "|" + event.timestamp() + "|" + event.eventId(), revise);
         // a snapshot older than some restores of this observer changes what they resolved to
-        for (Judgment j : book.judgmentsFrom(event.at(),
-                s -> Judgment.RESTORE.equals(s.kind()) && observer.equals(s.observer()))) {
+        for (Judgment j : book.restoresOf(observer, event.at())) {
             rejudge(j, revise);
         }
     }
@@ -305,13 +304,57 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
             judgeDns(event, "dns|" + event.eventId(), revise);
         }
         if (revise) {
-            final String judgedHere = "dns|" + event.eventId();
-            final Predicate<JudgmentBook.Summary> affected = affects(event, names.get());
-            for (Judgment j : book.judgmentsFrom(event.at(), s -> !s.key().equals(judgedHere) && affected.test(s))) {
+            for (Judgment j : affectedBy(event, names.get())) {
                 rejudge(j, true);
             }
         }
         return true;
+    }
+
+    /**
+     * The judgments a reference change may move, oldest first (a superset: the re-judgment is
+     * exact). An inventory version moves everything. A DNS change moves the verdicts that resolved
+     * through the name, and the restore verdicts whose address an approval naming that name may
+     * denote; an approval record the restore verdicts that considered its change or whose address
+     * one of the change's targets may denote at some time. RG-004 (DNS judgments) depends on the
+     * inventory only. Found through the book's indexes, except when an inventory version newer
+     * than the change may make "which addresses a name denotes" differ between the judgments;
+     * then through a scan of everything judged since the change.
+     */
+    private List<Judgment> affectedBy(final Envelope event, final List<String> names) {
+        final String judgedHere = "dns|" + event.eventId();
+        if (names.contains(ReferenceRecorder.ALL)) {
+            return book.judgmentsFrom(event.at(), s -> !s.key().equals(judgedHere));
+        }
+        final Set<String> dependencies = new LinkedHashSet<>();
+        final Set<String> approvalTargets = new LinkedHashSet<>();
+        if (event.payload() instanceof ApprovalEvent approval) {
+            dependencies.add(CHANGE + approval.changeId());
+            approvalTargets.addAll(approval.targets());
+            reference.approvalHistory(approval.changeId()).forEach(r -> approvalTargets.addAll(r.approval().targets()));
+        } else {
+            dependencies.addAll(names);
+            // a changed record of a name some approval names can change which addresses that approval denotes
+            final Set<String> approved = reference.approvalTargets();
+            names.stream().filter(n -> approved.contains(n) || approved.contains(Names.firstLabel(n)))
+                    .forEach(approvalTargets::add);
+        }
+        if (!approvalTargets.isEmpty()) {
+            if (reference.inventoryChangesAfter(event.at())) {
+                final AddressesDenoted denoted = new AddressesDenoted(approvalTargets);
+                final boolean approval = event.payload() instanceof ApprovalEvent;
+                return book.judgmentsFrom(event.at(), s -> !s.key().equals(judgedHere)
+                        && !Judgment.DNS.equals(s.kind())
+                        && (!approval || Judgment.RESTORE.equals(s.kind()))
+                        && (s.dependencies().stream().anyMatch(dependencies::contains)
+                        || Judgment.RESTORE.equals(s.kind()) && denoted.anyOf(s)));
+            }
+            new AddressesDenoted(approvalTargets).addresses(reference.inventoryAsOf(event.at()))
+                    .forEach(a -> dependencies.add(ADDRESS + a));
+        }
+        final boolean approval = event.payload() instanceof ApprovalEvent;
+        return book.judgmentsDependingOn(dependencies, event.at(),
+                j -> !Judgment.DNS.equals(j.kind()) && (!approval || Judgment.RESTORE.equals(j.kind())));
     }
 
     /** Whether an approval record is trusted; raises its security alert (partition 0) when not. */
@@ -379,44 +422,6 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
     }
 
     /**
-     * Which judgments a reference change may move, decided on the time index alone (a superset:
-     * the re-judgment is exact). An inventory version moves everything; a DNS change the verdicts
-     * that resolved through the name, and restore verdicts whose address an approval naming that
-     * name may denote; an approval record the restore verdicts that considered its change or
-     * whose address one of the change's targets may denote at some time. RG-004 (DNS judgments)
-     * depends on the inventory only.
-     */
-    private Predicate<JudgmentBook.Summary> affects(final Envelope event, final List<String> names) {
-        if (names.contains(ReferenceRecorder.ALL)) {
-            return s -> true;
-        }
-        if (event.payload() instanceof ApprovalEvent approval) {
-            final Set<String> targets = new LinkedHashSet<>(approval.targets());
-            reference.approvalHistory(approval.changeId()).forEach(r -> targets.addAll(r.approval().targets()));
-            final AddressesDenoted denoted = new AddressesDenoted(targets);
-            final String change = CHANGE + approval.changeId();
-            return s -> Judgment.RESTORE.equals(s.kind())
-                    && (s.dependencies().contains(change) || denoted.anyOf(s));
-        }
-        final Set<String> approvalTargets = reference.approvalTargets();
-        final List<String> approvedNames = names.stream()
-                .filter(n -> approvalTargets.contains(n) || approvalTargets.contains(Names.firstLabel(n))).toList();
-        // a changed record of a name some approval names can change which addresses that approval denotes
-        final AddressesDenoted denoted = approvedNames.isEmpty() ? null : new AddressesDenoted(approvedNames);
-        return s -> {
-            if (Judgment.DNS.equals(s.kind())) {
-                return false;
-            }
-            for (String name : names) {
-                if (s.dependencies().contains(name)) {
-                    return true;
-                }
-            }
-            return denoted != null && Judgment.RESTORE.equals(s.kind()) && denoted.anyOf(s);
-        };
-    }
-
-    /**
      * The addresses a set of approval targets may denote at some time (literal addresses, the
      * addresses of the inventory assets they denote, every address their DNS names ever held),
      * computed once per inventory version the judgments use.
@@ -427,10 +432,6 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
 
         AddressesDenoted(final Set<String> targets) {
             this.targets = targets;
-        }
-
-        AddressesDenoted(final List<String> targets) {
-            this(new LinkedHashSet<>(targets));
         }
 
         boolean anyOf(final JudgmentBook.Summary judgment) {

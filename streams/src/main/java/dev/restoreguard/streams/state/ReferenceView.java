@@ -95,6 +95,12 @@ public final class ReferenceView {
         }
     }
 
+    /** Whether an inventory version newer than {@code t} exists (so "as of" differs between times after it). */
+    public boolean inventoryChangesAfter(final Instant t) {
+        inventoryAsOf(t); // makes the newest version known
+        return newestInventoryData != null && newestInventoryAt > t.toEpochMilli();
+    }
+
     /**
      * Keeps the newest-version shortcut in step with an inventory version the owning processor
      * just wrote to the store.
