@@ -7,9 +7,7 @@ import dev.restoreguard.infra.stack.KafkaBroker;
 import dev.restoreguard.infra.stack.LocalStack;
 import dev.restoreguard.infra.stack.StackSettings;
 import dev.restoreguard.producers.testing.SpoolWriterMain;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.restoreguard.testkit.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,8 +58,6 @@ class BrokerRestartIT {
     /** Pacing of the producer thread: 300 events in about 4.5 s, a steady stream rather than one burst. */
     private static final Duration PACE = Duration.ofMillis(15);
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
-    /** Ports the testkit's stack and CI's stack use; a free-port probe must never land on them. */
-    private static final Set<Integer> RESERVED_PORTS = Set.of(19092, 19093, 19200, 28092, 28093, 28200);
 
     /** How the broker is taken away. */
     enum Outage {
@@ -82,7 +78,7 @@ class BrokerRestartIT {
     void shouldDeliverEveryEventIdAndReSendOnlyUnansweredOnesWhenTheBrokerIsStoppedMidStreamAndRestarted(final Outage outage)
             throws Exception {
         final long started = System.nanoTime();
-        final int[] ports = freePorts(3);
+        final int[] ports = FreePorts.loopback(3);
         final StackSettings settings = new StackSettings(brokerHome, ports[0], ports[1], ports[2],
                 Duration.ofSeconds(90), Duration.ofSeconds(20));
         final String observer = "restart-" + outage.name().toLowerCase() + "-" + UUID.randomUUID() + ".it.example";
@@ -241,30 +237,6 @@ class BrokerRestartIT {
     private static Set<String> expectedIds(final String observer) {
         return IntStream.range(0, EVENTS).mapToObj(i -> SpoolWriterMain.event(observer, i).eventId())
                 .collect(Collectors.toSet());
-    }
-
-    /**
-     * {@code count} distinct free loopback ports, none of the stacks' fixed ones. The sockets are
-     * held open together so the probe cannot hand out one port twice.
-     */
-    private static int[] freePorts(final int count) throws IOException {
-        final List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            final int[] ports = new int[count];
-            int found = 0;
-            while (found < count) {
-                final ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                if (!RESERVED_PORTS.contains(socket.getLocalPort())) {
-                    ports[found++] = socket.getLocalPort();
-                }
-            }
-            return ports;
-        } finally {
-            for (final ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 
     /** Polls {@code condition} until it holds; fails after {@link #STEP_TIMEOUT}. */

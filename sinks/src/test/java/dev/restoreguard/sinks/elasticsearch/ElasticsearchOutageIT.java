@@ -17,11 +17,9 @@ import dev.restoreguard.sinks.Kafka;
 import dev.restoreguard.sinks.service.Metrics;
 import dev.restoreguard.sinks.service.SinkService;
 import dev.restoreguard.testkit.FaultSettings;
+import dev.restoreguard.testkit.FreePorts;
 import dev.restoreguard.testkit.TestStack;
 import dev.restoreguard.testkit.WithLocalStack;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -69,8 +67,6 @@ class ElasticsearchOutageIT {
     private static final int TICKS_AFTER = 20;
     /** Cap of the stream (events; alert versions are half as many), below Elasticsearch's 10,000-hit search window. */
     private static final int MAX_TICKS = 6_000;
-    /** Ports the testkit's stack and CI's stack use; a free-port probe must never land on them. */
-    private static final Set<Integer> RESERVED_PORTS = Set.of(19092, 19093, 19200, 28092, 28093, 28200);
 
     @Test
     void shouldIndexEveryDocumentExactlyOnceAfterElasticsearchWasDown(final TestStack stack) throws Exception {
@@ -87,7 +83,7 @@ class ElasticsearchOutageIT {
         final String group = "it-es-outage-" + suffix;
         Kafka.createTopics(stack, 3, eventsTopic, alertsTopic, dlqTopic);
 
-        final int[] ports = freePorts(3);
+        final int[] ports = FreePorts.loopback(3);
         final Path home = stack.home().resolveSibling(stack.home().getFileName() + "-es-outage");
         final StackSettings settings = new StackSettings(home, ports[0], ports[1], ports[2], Duration.ofSeconds(300),
                 Duration.ofSeconds(30));
@@ -295,27 +291,6 @@ class ElasticsearchOutageIT {
             synchronized (lastVersion) {
                 return lastVersion.entrySet().stream()
                         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().alert().status()));
-            }
-        }
-    }
-
-    /** {@code count} distinct free loopback ports, none of the stacks' fixed ones (held open together while probing). */
-    private static int[] freePorts(final int count) throws IOException {
-        final List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            final int[] ports = new int[count];
-            int found = 0;
-            while (found < count) {
-                final ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                if (!RESERVED_PORTS.contains(socket.getLocalPort())) {
-                    ports[found++] = socket.getLocalPort();
-                }
-            }
-            return ports;
-        } finally {
-            for (final ServerSocket socket : sockets) {
-                socket.close();
             }
         }
     }
