@@ -108,6 +108,15 @@ public final class LocalStack {
         return new KafkaBroker(settings);
     }
 
+    /**
+     * Only the Elasticsearch node of the stack in {@code settings}, without Kafka: same code and
+     * files as {@link #up()} uses for Elasticsearch, but stopped and restarted on its own. Tests use
+     * it to take Elasticsearch away under a sink; the shared test stack's node cannot go.
+     */
+    public static ElasticsearchServer elasticsearchOnly(final StackSettings settings) {
+        return new ElasticsearchServer(settings);
+    }
+
     /** The settings this stack uses. */
     public StackSettings settings() {
         return settings;

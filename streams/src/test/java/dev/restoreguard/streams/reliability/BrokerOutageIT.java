@@ -19,9 +19,8 @@ import dev.restoreguard.streams.app.CorrelationApp;
 import dev.restoreguard.streams.app.EngineConfig;
 import dev.restoreguard.streams.replay.ReplayDriver;
 import dev.restoreguard.testkit.FaultSettings;
+import dev.restoreguard.testkit.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,7 +68,6 @@ class BrokerOutageIT {
     private static final Duration PACE = Duration.ofMillis(25);
     private static final int BEFORE = 40;
     private static final int AFTER = 40;
-    private static final Set<Integer> RESERVED_PORTS = Set.of(19092, 19093, 19200, 28092, 28093, 28200, 37092, 37093, 37200);
     private static final String INVENTORY = """
             {"kind": "inventory", "at": "2026-11-20T08:00:00Z", "assets": [{"name": "sql-prod-01.corp.example", "ips": ["10.20.1.15"], "environment": "production"}], "networks": [{"cidr": "10.20.0.0/16", "environment": "production"}, {"cidr": "10.30.0.0/16", "environment": "development"}, {"cidr": "10.50.0.0/16", "environment": "management"}]}""";
 
@@ -82,7 +80,7 @@ class BrokerOutageIT {
     @Test
     void shouldDeliverEveryEventOnceAndLoseNoAlertAcrossABrokerOutage() throws Exception {
         final Duration outage = FaultSettings.brokerOutage();
-        final int[] ports = freePorts(3);
+        final int[] ports = FreePorts.loopback(3);
         final StackSettings settings = new StackSettings(brokerHome, ports[0], ports[1], ports[2],
                 Duration.ofSeconds(120), Duration.ofSeconds(30));
         final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -95,7 +93,7 @@ class BrokerOutageIT {
         try {
             broker.start();
             broker.createCatalogTopics();
-            final int httpPort = freePorts(1)[0];
+            final int httpPort = FreePorts.loopback(1)[0];
             engine = new CorrelationApp(EngineConfig.defaults().withBootstrapServers(broker.bootstrapServers())
                     .withApplication("restoreguard-outage-it-" + run, work.resolve("engine"), httpPort),
                     Duration.ofSeconds(60));
@@ -339,26 +337,6 @@ class BrokerOutageIT {
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
             Thread.sleep(50);
-        }
-    }
-
-    private static int[] freePorts(final int count) throws IOException {
-        final List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            final int[] found = new int[count];
-            int n = 0;
-            while (n < count) {
-                final ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                if (!RESERVED_PORTS.contains(socket.getLocalPort())) {
-                    found[n++] = socket.getLocalPort();
-                }
-            }
-            return found;
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
         }
     }
 }
