@@ -68,7 +68,8 @@ final class AlertLatencyBench {
 
     static Result run(final BenchKafka kafka, final String esUrl, final Routed inventory, final int assets,
                       final int observers, final int probes, final int warmup, final double probeRate,
-                      final double backgroundRate, final Path stateRoot) throws Exception {
+                      final double backgroundRate, final Path stateRoot, final Duration startTimeout,
+                      final Duration stragglerWait) throws Exception {
         kafka.resetCatalogTopics();
         final String runId = Long.toString(System.currentTimeMillis());
         final String applicationId = "restoreguard-bench-latency-" + runId;
@@ -113,11 +114,14 @@ final class AlertLatencyBench {
                     BrokerEngineBench.config(kafka.bootstrap(), applicationId, stateDir, 1), Duration.ofSeconds(60));
             open.add(app);
             app.start();
-            if (!app.awaitRunning(Duration.ofMinutes(3))) {
-                throw new IllegalStateException("engine did not reach RUNNING (state " + app.state() + ")");
+            if (!app.awaitRunning(startTimeout)) {
+                throw new IllegalStateException("engine did not reach RUNNING within " + startTimeout.toSeconds()
+                        + " s (state " + app.state() + ")");
             }
-            BrokerEngineBench.awaitCaughtUp(kafka, applicationId, kafka.endOffsets(List.of(Topics.INVENTORY.name())),
-                    Duration.ofMinutes(3));
+            if (!BrokerEngineBench.awaitCaughtUp(kafka, applicationId, kafka.endOffsets(List.of(Topics.INVENTORY.name())),
+                    startTimeout)) {
+                throw new IllegalStateException("engine did not read the inventory within " + startTimeout.toSeconds() + " s");
+            }
 
             final Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrap());
             final ElasticsearchSinkConfig es = ElasticsearchSinkConfig.DEFAULT.withUrls(List.of(esUrl)).withTopology(
@@ -172,7 +176,7 @@ final class AlertLatencyBench {
             final double backgroundSeconds = (System.nanoTime() - start) / 1e9;
             producer.flush();
             // wait for the stragglers (bounded): every counted probe through all three stages
-            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            final long deadline = System.nanoTime() + stragglerWait.toNanos();
             while (System.nanoTime() < deadline && !(onTopic.keySet().containsAll(sent.keySet())
                     && onWebhook.keySet().containsAll(sent.keySet()) && searchable.keySet().containsAll(sent.keySet()))) {
                 Thread.sleep(50);
