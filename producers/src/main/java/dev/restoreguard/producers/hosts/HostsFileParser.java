@@ -456,22 +456,18 @@ public final class HostsFileParser {
             if (length == 0 || name.charAt(length - 1) == '.') {
                 return true;
             }
-            boolean dot = false;
-            boolean onlyDigitsAndDots = true;
+            int seen = 0;
             for (int i = 0; i < length; i++) {
                 final char c = name.charAt(i);
-                if (c == '.') {
-                    dot = true;
-                } else if (c >= 'a' && c <= 'z' || c == '-' || c == '_') {
-                    onlyDigitsAndDots = false;
-                } else if (c < '0' || c > '9') {
-                    return true; // upper case, space, colon...: not the parser's form, normalize it
-                }
+                seen |= c < 128 ? CHAR_CLASS[c] : OTHER;
             }
-            if (onlyDigitsAndDots) {
-                return true;
+            if ((seen & (UPPER | SPACE | OTHER)) != 0) {
+                return true; // upper case, space, colon...: not the parser's form, normalize it
             }
-            return normalized.contains(name) || !dot && shortForms.contains(name);
+            if ((seen & LOWER) == 0) {
+                return true; // digits and dots only: might be an IP literal
+            }
+            return normalized.contains(name) || (seen & DOT) == 0 && shortForms.contains(name);
         }
     }
 
@@ -483,6 +479,8 @@ public final class HostsFileParser {
         String lastAddress;
         /** End of the token last read by {@link #scanName}. */
         int tokenEnd;
+        /** Whether the token last read by {@link #scanAddress} is a strict dotted quad. */
+        boolean dottedQuad;
     }
 
     // -----------------------------------------------------------------------------------------
@@ -549,14 +547,15 @@ public final class HostsFileParser {
         if (a == contentEnd) {
             return; // blank or comment-only
         }
-        int b = skipToken(text, a, contentEnd);
+        int b = scanAddress(text, a, contentEnd, scratch);
         final String last = scratch.lastAddress;
         // Canonical text is its own canonical form, so a token spelled like the previous line's
         // address is that address: blocklists repeat 0.0.0.0 on every line, and sharing the string
-        // saves a parse and an allocation per line.
+        // saves a parse and an allocation per line. A strict dotted quad (IpAddresses' only IPv4
+        // spelling) is canonical as written; anything else goes through the full parse.
         final String address = last != null && b - a == last.length() && text.startsWith(last, a)
                 ? last
-                : IpAddresses.canonicalOrNull(text, a, b, false);
+                : scratch.dottedQuad ? text.substring(a, b) : IpAddresses.canonicalOrNull(text, a, b, false);
         if (address == null) {
             ignored.add(new IgnoredLine(lineNo, "not an IP address: " + quote(text, a, b), excerpt(text, start, end)));
             return;
@@ -688,6 +687,48 @@ public final class HostsFileParser {
         }
     }
 
+    /**
+     * Finds the end of the address token at {@code a} and, in the same pass, whether it is a
+     * strict dotted quad as {@link IpAddresses} accepts it (four parts of 1–3 digits, each at most
+     * 255, no leading zero), stored in {@code scratch.dottedQuad}. Nearly every address in a hosts
+     * file is one, and finding the token's end and then parsing it were two loops on top of the
+     * profile. {@code false} only means "not decided here": the caller then parses the token fully.
+     */
+    private static int scanAddress(String text, int a, int end, Scratch scratch) {
+        boolean quad = true;
+        int dots = 0;
+        int digits = 0;
+        int part = 0;
+        char lead = 0;
+        int i = a;
+        for (; i < end; i++) {
+            final char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (digits == 0) {
+                    lead = c;
+                }
+                digits++;
+                part = part * 10 + (c - '0');
+            } else if (c == '.') {
+                quad &= validQuadPart(digits, part, lead);
+                dots++;
+                digits = 0;
+                part = 0;
+            } else if (isSpace(c)) {
+                break;
+            } else {
+                quad = false;
+            }
+        }
+        scratch.dottedQuad = quad && dots == 3 && validQuadPart(digits, part, lead);
+        return i;
+    }
+
+    private static boolean validQuadPart(int digits, int part, char lead) {
+        // at most 3 digits checked first: a longer run may have overflowed part
+        return digits >= 1 && digits <= 3 && part <= 255 && (digits == 1 || lead != '0');
+    }
+
     private static int indexOrLength(String text, char c, int from) {
         final int i = text.indexOf(c, from);
         return i < 0 ? text.length() : i;
@@ -703,13 +744,6 @@ public final class HostsFileParser {
 
     private static int skipSpace(String text, int i, int end) {
         while (i < end && isSpace(text.charAt(i))) {
-            i++;
-        }
-        return i;
-    }
-
-    private static int skipToken(String text, int i, int end) {
-        while (i < end && !isSpace(text.charAt(i))) {
             i++;
         }
         return i;
