@@ -68,7 +68,8 @@ final class AlertLatencyBench {
 
     static Result run(final BenchKafka kafka, final String esUrl, final Routed inventory, final int assets,
                       final int observers, final int probes, final int warmup, final double probeRate,
-                      final double backgroundRate, final Path stateRoot) throws Exception {
+                      final double backgroundRate, final Path stateRoot, final Duration startTimeout,
+                      final Duration stragglerWait) throws Exception {
         kafka.resetCatalogTopics();
         final String runId = Long.toString(System.currentTimeMillis());
         final String applicationId = "restoreguard-bench-latency-" + runId;
@@ -113,11 +114,14 @@ final class AlertLatencyBench {
                     BrokerEngineBench.config(kafka.bootstrap(), applicationId, stateDir, 1), Duration.ofSeconds(60));
             open.add(app);
             app.start();
-            if (!app.awaitRunning(Duration.ofMinutes(3))) {
-                throw new IllegalStateException("engine did not reach RUNNING (state " + app.state() + ")");
+            if (!app.awaitRunning(startTimeout)) {
+                throw new IllegalStateException("engine did not reach RUNNING within " + startTimeout.toSeconds()
+                        + " s (state " + app.state() + ")");
             }
-            BrokerEngineBench.awaitCaughtUp(kafka, applicationId, kafka.endOffsets(List.of(Topics.INVENTORY.name())),
-                    Duration.ofMinutes(3));
+            if (!BrokerEngineBench.awaitCaughtUp(kafka, applicationId, kafka.endOffsets(List.of(Topics.INVENTORY.name())),
+                    startTimeout)) {
+                throw new IllegalStateException("engine did not read the inventory within " + startTimeout.toSeconds() + " s");
+            }
 
             final Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrap());
             final ElasticsearchSinkConfig es = ElasticsearchSinkConfig.DEFAULT.withUrls(List.of(esUrl)).withTopology(
@@ -143,9 +147,15 @@ final class AlertLatencyBench {
             final int total = warmup + probes;
             long backgroundSent = 0;
             int probesSent = 0;
+            // At most one probe interval's worth of background per pass: when generating and sending
+            // the background is slower than its rate (a loaded machine), an unbounded catch-up loop
+            // grew longer every pass and held the probes back for minutes; this way the probes keep
+            // their schedule and the background falls behind instead (its achieved rate is reported).
+            final long backgroundPerPass = Math.max(1, (long) (backgroundRate / probeRate));
             while (probesSent < total) {
                 final double elapsed = (System.nanoTime() - start) / 1e9;
-                while (backgroundSent < (long) (elapsed * backgroundRate)) {
+                long passBudget = backgroundPerPass;
+                while (backgroundSent < (long) (elapsed * backgroundRate) && passBudget-- > 0) {
                     final var routed = background.next(Instant.now(), false);
                     backgroundSent++;
                     if (routed.isPresent()) {
@@ -172,7 +182,7 @@ final class AlertLatencyBench {
             final double backgroundSeconds = (System.nanoTime() - start) / 1e9;
             producer.flush();
             // wait for the stragglers (bounded): every counted probe through all three stages
-            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            final long deadline = System.nanoTime() + stragglerWait.toNanos();
             while (System.nanoTime() < deadline && !(onTopic.keySet().containsAll(sent.keySet())
                     && onWebhook.keySet().containsAll(sent.keySet()) && searchable.keySet().containsAll(sent.keySet()))) {
                 Thread.sleep(50);

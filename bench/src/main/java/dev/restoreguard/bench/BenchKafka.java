@@ -216,6 +216,21 @@ final class BenchKafka implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Records of {@code end} that {@code group} has committed: per partition its committed offset,
+     * at most the end offset (the topics are created empty for each run, so offsets count records).
+     */
+    long committedRecords(final String group, final Map<TopicPartition, Long> end) throws Exception {
+        final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(CALL_SECONDS, TimeUnit.SECONDS);
+        long sum = 0;
+        for (final Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            final OffsetAndMetadata c = committed.get(e.getKey());
+            sum += c == null ? 0 : Math.min(c.offset(), e.getValue());
+        }
+        return sum;
+    }
+
     /** Sends every record and waits for all acknowledgements. */
     static void sendAll(final Producer<String, byte[]> producer, final List<ProducerRecord<String, byte[]>> records)
             throws Exception {

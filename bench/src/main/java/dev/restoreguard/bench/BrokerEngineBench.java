@@ -46,8 +46,23 @@ final class BrokerEngineBench {
                 MixedStream.trustedKeys());
     }
 
+    /** A run that did not finish within its time bound; the message says how far it got. */
+    static final class TooSlowException extends Exception {
+        TooSlowException(final String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * One run.
+     *
+     * @param startTimeout   bound on reaching RUNNING and on reading the inventory (not timed)
+     * @param catchUpTimeout bound on committing the whole stream once produced
+     * @throws TooSlowException when a bound is exceeded
+     */
     static Run run(final BenchKafka kafka, final Routed inventory, final List<ProducerRecord<String, byte[]>> events,
-                   final int threads, final Path stateRoot) throws Exception {
+                   final int threads, final Path stateRoot, final Duration startTimeout, final Duration catchUpTimeout)
+            throws Exception {
         kafka.resetCatalogTopics();
         final String applicationId = "restoreguard-bench-engine-" + threads + "t-" + System.currentTimeMillis();
         final Path stateDir = Files.createDirectories(stateRoot.resolve(applicationId));
@@ -57,17 +72,26 @@ final class BrokerEngineBench {
             try (CorrelationApp app = new CorrelationApp(config(kafka.bootstrap(), applicationId, stateDir, threads),
                     Duration.ofSeconds(60))) {
                 app.start();
-                if (!app.awaitRunning(Duration.ofMinutes(3))) {
-                    throw new IllegalStateException("engine did not reach RUNNING (state " + app.state() + ")");
+                if (!app.awaitRunning(startTimeout)) {
+                    throw new TooSlowException("engine did not reach RUNNING within " + startTimeout.toSeconds()
+                            + " s (state " + app.state() + ")");
                 }
-                awaitCaughtUp(kafka, applicationId, kafka.endOffsets(List.of(Topics.INVENTORY.name())),
-                        Duration.ofMinutes(3));
+                final Map<TopicPartition, Long> inventoryEnd = kafka.endOffsets(List.of(Topics.INVENTORY.name()));
+                if (!awaitCaughtUp(kafka, applicationId, inventoryEnd, startTimeout)) {
+                    throw new TooSlowException("engine did not read the inventory within " + startTimeout.toSeconds() + " s");
+                }
                 final long startNanos = System.nanoTime() - s0;
                 final long t0 = System.nanoTime();
                 BenchKafka.sendAll(producer, events);
                 final long produced = System.nanoTime() - t0;
                 final Map<TopicPartition, Long> end = kafka.endOffsets(EVENT_TOPICS);
-                awaitCaughtUp(kafka, applicationId, end, Duration.ofMinutes(60));
+                if (!awaitCaughtUp(kafka, applicationId, end, catchUpTimeout)) {
+                    final double seconds = (System.nanoTime() - t0) / 1e9;
+                    final long done = kafka.committedRecords(applicationId, end);
+                    throw new TooSlowException(String.format(java.util.Locale.ROOT, "did not catch up within %d s of the"
+                                    + " first event: %,d of %,d events committed by then (%,.0f events/s, a lower bound)",
+                            catchUpTimeout.toSeconds(), done, events.size(), done / seconds));
+                }
                 return new Run(threads, events.size(), System.nanoTime() - t0, produced, startNanos);
             }
         } finally {
@@ -75,15 +99,19 @@ final class BrokerEngineBench {
         }
     }
 
-    /** Polls the group's committed offsets (every 50 ms: the engine commits every 100 ms under exactly-once). */
-    static void awaitCaughtUp(final BenchKafka kafka, final String group, final Map<TopicPartition, Long> end,
-                              final Duration timeout) throws Exception {
+    /**
+     * Polls the group's committed offsets (every 50 ms: the engine commits every 100 ms under
+     * exactly-once) until it has committed {@code end}; {@code false} when {@code timeout} passed first.
+     */
+    static boolean awaitCaughtUp(final BenchKafka kafka, final String group, final Map<TopicPartition, Long> end,
+                                 final Duration timeout) throws Exception {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (!kafka.caughtUp(group, end)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("engine " + group + " did not catch up within " + timeout);
+                return false;
             }
             Thread.sleep(50);
         }
+        return true;
     }
 }

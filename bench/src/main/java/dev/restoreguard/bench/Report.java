@@ -87,6 +87,10 @@ public record Report(Machine machine, boolean quick, Duration took, double loadE
                 quick ? "`--quick`" : "full", "`./restoreguard bench" + (quick ? " --quick`" : "`"), machine.cores(),
                 machine.memoryBytes() / 1024.0 / 1024 / 1024, machine.jdk(), machine.os(), machine.loadAverage(), loadEnd,
                 took.toSeconds()));
+        final String times = sectionTimes();
+        if (!times.isEmpty()) {
+            md.append("Wall time: ").append(times).append(".\n\n");
+        }
         md.append("| section | figure | measured | target | met | how |\n|---|---|---|---|---|---|\n");
         for (final Figure f : figures) {
             md.append("| ").append(f.section()).append(" | ").append(f.name()).append(" | **").append(f.formatted())
@@ -101,6 +105,25 @@ public record Report(Machine machine, boolean quick, Duration took, double loadE
         }
         md.append(END).append('\n');
         return md.toString();
+    }
+
+    /**
+     * Where the run's time went: the stack's start and every section, in the order run, from
+     * {@code raw.section_seconds} ({@code stack 42 s, kafka 6.1 s, ...}); empty when not recorded.
+     */
+    public String sectionTimes() {
+        if (!(raw.get("section_seconds") instanceof Map<?, ?> seconds)) {
+            return "";
+        }
+        final StringBuilder out = new StringBuilder();
+        for (final Map.Entry<?, ?> e : seconds.entrySet()) {
+            if (e.getValue() instanceof Number n) {
+                final double v = n.doubleValue();
+                out.append(out.isEmpty() ? "" : ", ").append(e.getKey()).append(' ')
+                        .append(String.format(Locale.ROOT, v < 10 ? "%.1f s" : "%,.0f s", v));
+            }
+        }
+        return out.toString();
     }
 
     /** The raw JSON: machine, figures (with targets) and every section's raw measurements. */

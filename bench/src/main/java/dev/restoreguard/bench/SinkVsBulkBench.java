@@ -42,8 +42,8 @@ final class SinkVsBulkBench {
     private SinkVsBulkBench() {
     }
 
-    static Result run(final String esUrl, final String bootstrap, final List<Envelope> events, final int rounds)
-            throws Exception {
+    static Result run(final String esUrl, final String bootstrap, final List<Envelope> events, final int warmupDocs,
+                      final int rounds) throws Exception {
         final ElasticsearchSinkConfig base = ElasticsearchSinkConfig.DEFAULT.withUrls(List.of(esUrl));
         final String run = Long.toString(System.currentTimeMillis() % 1_000_000);
         final List<Double> plain = new ArrayList<>();
@@ -51,7 +51,7 @@ final class SinkVsBulkBench {
         try (ElasticsearchClient client = ElasticsearchClients.create(base);
              DeadLetterPublisher dlq = new DeadLetterPublisher(Map.of("bootstrap.servers", bootstrap), "restoreguard.dlq")) {
             // warm-up of both paths: JIT, connection pool, data stream creation
-            final List<Envelope> warm = events.subList(0, Math.min(5_000, events.size()));
+            final List<Envelope> warm = events.subList(0, Math.min(warmupDocs, events.size()));
             plainBulk(client, warm, "benchwarmplain" + run);
             sinkHandle(client, dlq, base, warm, "benchwarmsink" + run);
             for (int r = 0; r < rounds; r++) {

@@ -21,7 +21,23 @@ class ReportTest {
                 new Figure("latency", "produce → alerts topic p99", 87.2, "ms", Figure.Target.atMost(300), "a|b"),
                 new Figure("collectors", "hosts parse+diff, 100,000 lines", 104.0, "ms", Figure.Target.atMost(100), ""),
                 new Figure("latency", "produce → searchable p99", Double.NaN, "ms", Figure.Target.atMost(2000), "lost")),
-                Map.of("kafka", Map.of("runs", 3)), List.of("Section replay failed: boom"));
+                Map.of("kafka", Map.of("runs", 3), "section_seconds", sectionSeconds()), List.of("Section replay failed: boom"));
+    }
+
+    private static Map<String, Double> sectionSeconds() {
+        final Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+        seconds.put("stack", 41.6);
+        seconds.put("kafka", 6.14);
+        seconds.put("engine", 1234.5);
+        return seconds;
+    }
+
+    @Test
+    void shouldListEverySectionsWallTimeInTheOrderRun() {
+        assertThat(report().sectionTimes()).isEqualTo("stack 42 s, kafka 6.1 s, engine 1,235 s");
+        assertThat(report().markdown()).contains("Wall time: stack 42 s, kafka 6.1 s, engine 1,235 s.\n");
+        assertThat(new Report(MACHINE, true, Duration.ofSeconds(1), 1, List.of(), Map.of(), List.of()).sectionTimes())
+                .isEmpty();
     }
 
     @Test

@@ -72,6 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
         final Report report = new StackBench(options, out).run();
         out.println();
         out.print(report.table());
+        out.println("wall time: " + report.sectionTimes());
         final Path json = report.writeJson(outDir);
         out.println("raw figures: " + json);
         if (!"none".equals(docs)) {

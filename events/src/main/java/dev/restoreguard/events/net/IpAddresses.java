@@ -148,6 +148,13 @@ public final class IpAddresses {
         while (end > start && isAsciiSpace(text.charAt(end - 1))) {
             end--;
         }
+        // Fast path for the common case, a strict dotted quad (every hosts line): it has exactly one
+        // spelling, so the input already is canonical. parseV4 rejects anything else at its first
+        // character that is neither a digit nor a dot, and the general path below would accept
+        // exactly the same text (no bracket, colon or zone) with the same result.
+        if (start < end && text.charAt(start) >= '0' && text.charAt(start) <= '9' && parseV4(text, start, end) >= 0) {
+            return text.subSequence(start, end).toString();
+        }
         final long[] v = new long[2];
         final int family = parse(text, start, end, allowBrackets, true, v);
         if (family == V4) {

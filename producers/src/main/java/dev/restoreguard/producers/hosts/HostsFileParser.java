@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -455,22 +456,18 @@ public final class HostsFileParser {
             if (length == 0 || name.charAt(length - 1) == '.') {
                 return true;
             }
-            boolean dot = false;
-            boolean onlyDigitsAndDots = true;
+            int seen = 0;
             for (int i = 0; i < length; i++) {
                 final char c = name.charAt(i);
-                if (c == '.') {
-                    dot = true;
-                } else if (c >= 'a' && c <= 'z' || c == '-' || c == '_') {
-                    onlyDigitsAndDots = false;
-                } else if (c < '0' || c > '9') {
-                    return true; // upper case, space, colon...: not the parser's form, normalize it
-                }
+                seen |= c < 128 ? CHAR_CLASS[c] : OTHER;
             }
-            if (onlyDigitsAndDots) {
-                return true;
+            if ((seen & (UPPER | SPACE | OTHER)) != 0) {
+                return true; // upper case, space, colon...: not the parser's form, normalize it
             }
-            return normalized.contains(name) || !dot && shortForms.contains(name);
+            if ((seen & LOWER) == 0) {
+                return true; // digits and dots only: might be an IP literal
+            }
+            return normalized.contains(name) || (seen & DOT) == 0 && shortForms.contains(name);
         }
     }
 
@@ -478,11 +475,12 @@ public final class HostsFileParser {
     private static final class Scratch {
         final List<String> names = new ArrayList<>();
         final List<String> invalid = new ArrayList<>();
-        final byte[] name = new byte[MAX_NAME];
         /** Address of the last entry, shared by following lines that spell it the same way. */
         String lastAddress;
         /** End of the token last read by {@link #scanName}. */
         int tokenEnd;
+        /** Whether the token last read by {@link #scanAddress} is a strict dotted quad. */
+        boolean dottedQuad;
     }
 
     // -----------------------------------------------------------------------------------------
@@ -549,27 +547,40 @@ public final class HostsFileParser {
         if (a == contentEnd) {
             return; // blank or comment-only
         }
-        int b = skipToken(text, a, contentEnd);
+        int b = scanAddress(text, a, contentEnd, scratch);
         final String last = scratch.lastAddress;
         // Canonical text is its own canonical form, so a token spelled like the previous line's
         // address is that address: blocklists repeat 0.0.0.0 on every line, and sharing the string
-        // saves a parse and an allocation per line.
+        // saves a parse and an allocation per line. A strict dotted quad (IpAddresses' only IPv4
+        // spelling) is canonical as written; anything else goes through the full parse.
         final String address = last != null && b - a == last.length() && text.startsWith(last, a)
                 ? last
-                : IpAddresses.canonicalOrNull(text, a, b, false);
+                : scratch.dottedQuad ? text.substring(a, b) : IpAddresses.canonicalOrNull(text, a, b, false);
         if (address == null) {
             ignored.add(new IgnoredLine(lineNo, "not an IP address: " + quote(text, a, b), excerpt(text, start, end)));
             return;
         }
+        // The first two names stay in locals: nearly every line has one or two, and List.of of
+        // them is the compact immutable list HostsEntry keeps, with no array or copy on the way.
+        String first = null;
+        String second = null;
         names.clear();
         invalid.clear();
+        int count = 0;
         int invalidCount = 0;
         a = skipSpace(text, b, contentEnd);
         while (a < contentEnd) {
             final String name = scanName(text, a, contentEnd, scratch);
             b = scratch.tokenEnd;
             if (name != null) {
-                names.add(name);
+                if (count == 0) {
+                    first = name;
+                } else if (count == 1) {
+                    second = name;
+                } else {
+                    names.add(name);
+                }
+                count++;
             } else {
                 if (invalid.size() < MAX_LISTED_NAMES) {
                     invalid.add(quote(text, a, b));
@@ -578,15 +589,24 @@ public final class HostsFileParser {
             }
             a = skipSpace(text, b, contentEnd);
         }
-        if (names.isEmpty()) {
+        if (count == 0) {
             final String reason = invalidCount == 0
                     ? "address without host names"
                     : "no valid host name after address: " + listInvalid(invalid, invalidCount);
             ignored.add(new IgnoredLine(lineNo, reason, excerpt(text, start, end)));
             return;
         }
-        // List.copyOf gives the compact immutable list that HostsEntry then keeps as is.
-        entries.add(new HostsEntry(lineNo, address, List.copyOf(names)));
+        final List<String> valid;
+        if (count == 1) {
+            valid = List.of(first);
+        } else if (count == 2) {
+            valid = List.of(first, second);
+        } else {
+            names.add(0, first);
+            names.add(1, second);
+            valid = List.copyOf(names);
+        }
+        entries.add(new HostsEntry(lineNo, address, valid));
         scratch.lastAddress = address;
         if (invalidCount > 0) {
             ignored.add(new IgnoredLine(lineNo, "invalid host names skipped: " + listInvalid(invalid, invalidCount),
@@ -598,48 +618,30 @@ public final class HostsFileParser {
      * Reads the token at {@code a} (up to the next space or {@code end}, stored in {@code
      * scratch.tokenEnd}) and returns it lower-cased without one trailing dot, or {@code null} when
      * it is no valid host name. One pass, no regex: this runs for every name of every line, and
-     * names are most of a hosts file's characters (finding the token's end and checking it were two
-     * loops, both on top of the profile of a 100k-line parse). Valid names are ASCII, so they are
-     * lower-cased into the scratch buffer while being checked and become a string with one copy.
+     * names are most of a hosts file's characters. Each character costs one table lookup: the
+     * classes seen are or-ed together and label lengths are checked at the dots only. A name
+     * already in lower case (nearly all) becomes a string with one copy of its characters.
      */
     private static String scanName(String text, int a, int end, Scratch scratch) {
-        final byte[] buf = scratch.name;
-        boolean valid = true;
-        boolean onlyDigitsAndDots = true;
+        int seen = 0;
+        boolean badLabel = false;
         int labelStart = a;
         int i = a;
         for (; i < end; i++) {
-            char c = text.charAt(i);
-            if (isSpace(c)) {
+            final char c = text.charAt(i);
+            final int k = c < 128 ? CHAR_CLASS[c] : OTHER;
+            if (k == SPACE) {
                 break;
             }
-            if (!valid) {
-                continue; // only looking for the token's end
-            }
-            if (c == '.') {
-                if (i == labelStart) {
-                    valid = false; // empty label: leading dot or ".."
-                    continue;
-                }
+            seen |= k;
+            if (k == DOT) {
+                // empty label (leading dot or ".."), or one longer than 63 characters
+                badLabel |= i == labelStart || i - labelStart > MAX_LABEL;
                 labelStart = i + 1;
-            } else if (i - labelStart >= MAX_LABEL) {
-                valid = false;
-                continue;
-            } else if (c >= 'a' && c <= 'z' || c == '-' || c == '_') {
-                onlyDigitsAndDots = false;
-            } else if (c >= 'A' && c <= 'Z') {
-                c += 'a' - 'A'; // ASCII only, so no locale can get in the way
-                onlyDigitsAndDots = false;
-            } else if (c < '0' || c > '9') {
-                valid = false;
-                continue;
-            }
-            if (i - a < MAX_NAME) {
-                buf[i - a] = (byte) c;
             }
         }
         scratch.tokenEnd = i;
-        if (!valid) {
+        if (badLabel || (seen & OTHER) != 0 || i - labelStart > MAX_LABEL) {
             return null;
         }
         // One trailing dot is not part of the name ("a." is "a"); a lone "." is no name.
@@ -651,10 +653,80 @@ public final class HostsFileParser {
         if (length == 0 || length > MAX_NAME || text.charAt(b - 1) == '.') {
             return null;
         }
-        if (onlyDigitsAndDots && IpAddresses.isIpLiteral(text.substring(a, b))) {
-            return null; // resolvers never look a literal up in the hosts file
+        if ((seen & (LOWER | UPPER)) == 0 && IpAddresses.isIpLiteral(text.substring(a, b))) {
+            return null; // digits and dots only: resolvers never look a literal up in the hosts file
         }
-        return new String(buf, 0, length, StandardCharsets.ISO_8859_1);
+        final String name = text.substring(a, b);
+        // Only ASCII letters, digits, '-', '_' and '.' get here, so no locale can get in the way.
+        return (seen & UPPER) == 0 ? name : name.toLowerCase(Locale.ROOT);
+    }
+
+    /** Character classes of {@link #scanName}, for ASCII; anything else is {@link #OTHER}. */
+    private static final int SPACE = 1;
+    private static final int DOT = 2;
+    private static final int DIGIT = 4;
+    private static final int LOWER = 8;
+    private static final int UPPER = 16;
+    private static final int OTHER = 32;
+    private static final byte[] CHAR_CLASS = new byte[128];
+
+    static {
+        Arrays.fill(CHAR_CLASS, (byte) OTHER);
+        for (char c = 'a'; c <= 'z'; c++) {
+            CHAR_CLASS[c] = LOWER;
+            CHAR_CLASS[c - 'a' + 'A'] = UPPER;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            CHAR_CLASS[c] = DIGIT;
+        }
+        CHAR_CLASS['-'] = LOWER; // hyphens and underscores: not an IP literal, no case
+        CHAR_CLASS['_'] = LOWER;
+        CHAR_CLASS['.'] = DOT;
+        for (char c : new char[] {' ', '\t', '\f', '\u000B'}) {
+            CHAR_CLASS[c] = SPACE;
+        }
+    }
+
+    /**
+     * Finds the end of the address token at {@code a} and, in the same pass, whether it is a
+     * strict dotted quad as {@link IpAddresses} accepts it (four parts of 1–3 digits, each at most
+     * 255, no leading zero), stored in {@code scratch.dottedQuad}. Nearly every address in a hosts
+     * file is one, and finding the token's end and then parsing it were two loops on top of the
+     * profile. {@code false} only means "not decided here": the caller then parses the token fully.
+     */
+    private static int scanAddress(String text, int a, int end, Scratch scratch) {
+        boolean quad = true;
+        int dots = 0;
+        int digits = 0;
+        int part = 0;
+        char lead = 0;
+        int i = a;
+        for (; i < end; i++) {
+            final char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (digits == 0) {
+                    lead = c;
+                }
+                digits++;
+                part = part * 10 + (c - '0');
+            } else if (c == '.') {
+                quad &= validQuadPart(digits, part, lead);
+                dots++;
+                digits = 0;
+                part = 0;
+            } else if (isSpace(c)) {
+                break;
+            } else {
+                quad = false;
+            }
+        }
+        scratch.dottedQuad = quad && dots == 3 && validQuadPart(digits, part, lead);
+        return i;
+    }
+
+    private static boolean validQuadPart(int digits, int part, char lead) {
+        // at most 3 digits checked first: a longer run may have overflowed part
+        return digits >= 1 && digits <= 3 && part <= 255 && (digits == 1 || lead != '0');
     }
 
     private static int indexOrLength(String text, char c, int from) {
@@ -672,13 +744,6 @@ public final class HostsFileParser {
 
     private static int skipSpace(String text, int i, int end) {
         while (i < end && isSpace(text.charAt(i))) {
-            i++;
-        }
-        return i;
-    }
-
-    private static int skipToken(String text, int i, int end) {
-        while (i < end && !isSpace(text.charAt(i))) {
             i++;
         }
         return i;

@@ -121,6 +121,31 @@ class HostsFileParserTest {
     }
 
     @Test
+    void shouldTakeOnlyStrictDottedQuadsAsIpv4WhateverTheirLength() {
+        final ParsedHostsFile parsed = parser.parse(String.join("\n",
+                "0.0.0.0 a", "255.255.255.255 b", "9.99.199.249 c",
+                "256.0.0.1 x", "1.2.3 x", "1.2.3.4.5 x", "1.2.3.04 x", "01.2.3.4 x", "1..2.3 x", "1.2.3.4. x",
+                "1234.1.1.1 x", "4294967296.1.1.1 x", "1.2.3.4x x", ".1.2.3.4 x", "1.2.3.4%eth0 x", "1.2.3.-4 x"));
+        assertThat(parsed.entries()).extracting(HostsEntry::address)
+                .containsExactly("0.0.0.0", "255.255.255.255", "9.99.199.249");
+        assertThat(parsed.ignored()).extracting(IgnoredLine::line)
+                .containsExactly(4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+        assertThat(parsed.ignored()).allSatisfy(i -> assertThat(i.reason()).startsWith("not an IP address: "));
+    }
+
+    @Test
+    void shouldCheckEveryLabelsLengthAndLowerCaseOnlyAsciiLetters() {
+        final String label63 = "b".repeat(63);
+        final String label64 = "c".repeat(64);
+        final ParsedHostsFile parsed = parser.parse("10.0.0.1 x." + label63 + ".y x." + label64 + ".y x." + label64
+                + " " + label64 + ".y SQL-Dev_01.Corp.EXAMPLE. 12 1.2.3.4 1.2.3.4.5\n");
+        assertThat(parsed.entries().get(0).names())
+                .containsExactly("x." + label63 + ".y", "sql-dev_01.corp.example", "12", "1.2.3.4.5");
+        assertThat(parsed.ignored()).singleElement().satisfies(i -> assertThat(i.reason())
+                .startsWith("invalid host names skipped: 'x.ccc").contains("'1.2.3.4'").doesNotContain("more"));
+    }
+
+    @Test
     void shouldEnforceNameAndLabelLengths() {
         final String label63 = "a".repeat(63);
         final String name253 = String.join(".", label63, label63, label63, "a".repeat(61));
