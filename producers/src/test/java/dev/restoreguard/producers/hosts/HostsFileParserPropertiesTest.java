@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HostsFileParserPropertiesTest {
 
-    private static final int TRIES = 500;
+    private static final int TRIES = 400;
     private static final String OBSERVER = "vbr01.corp.example";
     private static final HostsFileParser PARSER = new HostsFileParser();
     /** Small caps, so that cut files and overlong lines are generated too. */
