@@ -38,6 +38,24 @@ public final class FaultSettings {
         return count("restoreguard.faults.engine-kills", 3);
     }
 
+    /**
+     * With which {@code num.standby.replicas} the engine-crash test runs, comma-separated [{@code 0,1}]:
+     * its failover time is measured for each.
+     */
+    public static java.util.Set<Integer> engineStandbyReplicas() {
+        final String key = "restoreguard.faults.engine-standbys";
+        final String value = System.getProperty(key, "0,1");
+        final java.util.Set<Integer> modes = new java.util.TreeSet<>();
+        for (String mode : (value.isBlank() ? "0,1" : value).split(",")) {
+            try {
+                modes.add(Integer.parseInt(mode.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + ": not a comma-separated list of whole numbers: '" + value + "'", e);
+            }
+        }
+        return modes;
+    }
+
     private static Duration duration(final String key, final Duration fallback) {
         final String value = System.getProperty(key);
         if (value == null || value.isBlank()) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -29,11 +30,15 @@ import org.apache.kafka.streams.StreamsConfig;
  *                           with 1, a crashed instance's tasks resume elsewhere without restoring their state
  * @param trustedKeys        approval-bridge keys whose signed approvals the engine trusts
  *                           ({@link TrustedKeys}, {@value TrustedKeys#VARIABLE})
+ * @param sessionTimeout     how long the group waits for a silent instance (crashed, SIGKILLed, cut off)
+ *                           before its tasks move to another ({@code consumer.session.timeout.ms}); Kafka's
+ *                           default 45 s; 6 s to 30 min, the bounds a broker accepts by default
  */
 public record EngineConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
                            Duration allowedLateness, Duration historyRetention, Duration sessionRetention,
                            int httpPort, String processingGuarantee, boolean inMemoryState,
-                           Duration collectorSilence, int standbyReplicas, TrustedKeys trustedKeys) {
+                           Duration collectorSilence, int standbyReplicas, TrustedKeys trustedKeys,
+                           Duration sessionTimeout) {
 
     public EngineConfig {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap_servers", "required");
@@ -50,7 +55,29 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
                 "must be positive, was " + collectorSilence);
         require(standbyReplicas >= 0, "standby_replicas", "must not be negative, was " + standbyReplicas);
         trustedKeys = trustedKeys == null ? TrustedKeys.none() : trustedKeys;
+        sessionTimeout = sessionTimeout == null ? DEFAULT_SESSION_TIMEOUT : sessionTimeout;
+        require(sessionTimeout.compareTo(MIN_SESSION_TIMEOUT) >= 0 && sessionTimeout.compareTo(MAX_SESSION_TIMEOUT) <= 0,
+                "session_timeout", "must be within " + SESSION_TIMEOUT_BOUNDS + ", was " + sessionTimeout);
     }
+
+    /** Every setting but the session timeout, which stays Kafka's default. */
+    public EngineConfig(final String bootstrapServers, final String applicationId, final Path stateDir,
+                        final int streamThreads, final Duration allowedLateness, final Duration historyRetention,
+                        final Duration sessionRetention, final int httpPort, final String processingGuarantee,
+                        final boolean inMemoryState, final Duration collectorSilence, final int standbyReplicas,
+                        final TrustedKeys trustedKeys) {
+        this(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness, historyRetention, sessionRetention,
+                httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys,
+                DEFAULT_SESSION_TIMEOUT);
+    }
+
+    /** The consumer's {@code session.timeout.ms} default. */
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
+    // a broker refuses a member outside group.min/max.session.timeout.ms (defaults 6 s and 30 min)
+    // with InvalidSessionTimeoutException, which would kill the engine after it started
+    private static final Duration MIN_SESSION_TIMEOUT = Duration.ofSeconds(6);
+    private static final Duration MAX_SESSION_TIMEOUT = Duration.ofMinutes(30);
+    static final String SESSION_TIMEOUT_BOUNDS = "PT6S..PT30M (the broker's default group.min/max.session.timeout.ms)";
 
     private static void require(final boolean ok, final String key, final String message) {
         if (!ok) {
@@ -72,6 +99,30 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
 
     /** The defaults overridden by {@code RESTOREGUARD_ENGINE_*} variables of {@code env}. */
     public static EngineConfig fromEnvironment(final Map<String, String> env) {
+        try {
+            return readEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            throw namingTheVariable(e);
+        }
+    }
+
+    /**
+     * The constructor names the key ({@code engine.stream_threads}); whoever set an environment
+     * variable looks for the variable ({@code RESTOREGUARD_ENGINE_STREAM_THREADS}).
+     */
+    private static IllegalArgumentException namingTheVariable(final IllegalArgumentException e) {
+        final String message = String.valueOf(e.getMessage());
+        final int colon = message.indexOf(':');
+        if (!message.startsWith("engine.") || colon < 0) {
+            return e; // the parsers' messages name the variable already
+        }
+        final String key = message.substring("engine.".length(), colon);
+        final String variable = key.equals("bootstrap_servers") ? "RESTOREGUARD_BOOTSTRAP_SERVERS"
+                : "RESTOREGUARD_ENGINE_" + key.toUpperCase(java.util.Locale.ROOT);
+        return new IllegalArgumentException(variable + " (" + message.substring(0, colon) + ")" + message.substring(colon), e);
+    }
+
+    private static EngineConfig readEnvironment(final Map<String, String> env) {
         final EngineConfig d = defaults();
         return new EngineConfig(
                 env.getOrDefault("RESTOREGUARD_BOOTSTRAP_SERVERS", d.bootstrapServers()),
@@ -85,41 +136,42 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
                 env.getOrDefault("RESTOREGUARD_ENGINE_PROCESSING_GUARANTEE", d.processingGuarantee()), false,
                 duration(env, "RESTOREGUARD_ENGINE_COLLECTOR_SILENCE", d.collectorSilence()),
                 integer(env, "RESTOREGUARD_ENGINE_STANDBY_REPLICAS", d.standbyReplicas()),
-                TrustedKeys.fromEnvironment(env));
+                TrustedKeys.fromEnvironment(env),
+                duration(env, "RESTOREGUARD_ENGINE_SESSION_TIMEOUT", d.sessionTimeout()));
     }
 
     public EngineConfig withBootstrapServers(final String servers) {
         return new EngineConfig(servers, applicationId, stateDir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys);
+                sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys, sessionTimeout);
     }
 
     public EngineConfig withAllowedLateness(final Duration lateness) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, lateness,
                 historyRetention.compareTo(lateness) >= 0 ? historyRetention : lateness, sessionRetention,
-                httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys);
+                httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys, sessionTimeout);
     }
 
     public EngineConfig withApplication(final String id, final Path dir, final int port) {
         return new EngineConfig(bootstrapServers, id, dir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, port, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys);
+                sessionRetention, port, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys, sessionTimeout);
     }
 
     /** This configuration with key-value state in memory (replay, benchmarks). */
     public EngineConfig withInMemoryState() {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
-                historyRetention, sessionRetention, httpPort, processingGuarantee, true, collectorSilence, standbyReplicas, trustedKeys);
+                historyRetention, sessionRetention, httpPort, processingGuarantee, true, collectorSilence, standbyReplicas, trustedKeys, sessionTimeout);
     }
 
     /** This configuration with another collector-silence threshold (RG-910). */
     public EngineConfig withCollectorSilence(final Duration silence) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
-                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, silence, standbyReplicas, trustedKeys);
+                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, silence, standbyReplicas, trustedKeys, sessionTimeout);
     }
 
     /** This configuration trusting exactly {@code keys} for approval signatures. */
     public EngineConfig withTrustedKeys(final TrustedKeys keys) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
-                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, keys);
+                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, keys, sessionTimeout);
     }
 
     private static Path path(final Map<String, String> env, final String key) {
@@ -164,6 +216,10 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) sessionTimeout.toMillis());
+        // a heartbeat must come well inside the session (Kafka: at most a third of it)
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                (int) Math.min(3000, sessionTimeout.toMillis() / 3));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, dev.restoreguard.events.Topics.DLQ.name());

@@ -120,20 +120,31 @@ public final class TrustedKeys {
     public static TrustedKeys fromEnvironment(final Map<String, String> env) {
         final String configured = env.get(VARIABLE);
         if (configured != null && !configured.isBlank()) {
-            final Path path = Path.of(configured.trim());
-            if (!Files.exists(path)) {
-                throw new IllegalArgumentException(VARIABLE + ": " + path + " does not exist");
-            }
             try {
+                final Path path = Path.of(configured.trim());
+                if (!Files.exists(path)) {
+                    throw new IllegalArgumentException(VARIABLE + ": " + path + " does not exist");
+                }
                 return load(path, env);
-            } catch (ConfigException e) {
-                throw new IllegalArgumentException(VARIABLE + ": " + e.getMessage(), e);
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                // a bad path (a NUL), a key file that is no key, an unreadable directory: every
+                // failure names the variable (found by EngineConfigPropertiesTest)
+                throw naming(VARIABLE, e);
             }
         }
         final String home = env.get("RESTOREGUARD_HOME");
-        final Path keys = (home != null && !home.isBlank() ? Path.of(home)
-                : Path.of(System.getProperty("user.home"), ".restoreguard")).resolve("keys");
-        return Files.isDirectory(keys) ? directory(keys) : none();
+        try {
+            final Path keys = (home != null && !home.isBlank() ? Path.of(home)
+                    : Path.of(System.getProperty("user.home"), ".restoreguard")).resolve("keys");
+            return Files.isDirectory(keys) ? directory(keys) : none();
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw naming(home != null && !home.isBlank() ? "RESTOREGUARD_HOME (its keys directory)" : "~/.restoreguard/keys", e);
+        }
+    }
+
+    private static IllegalArgumentException naming(final String source, final RuntimeException e) {
+        final String message = String.valueOf(e.getMessage());
+        return new IllegalArgumentException(message.startsWith(VARIABLE) ? message : source + ": " + message, e);
     }
 
     /** A directory of {@code ID.pub} files or a YAML file, as {@value #VARIABLE} names it. */

@@ -35,4 +35,43 @@ class EngineConfigTest {
         assertThatThrownBy(() -> EngineConfig.fromEnvironment(Map.of("RESTOREGUARD_ENGINE_STATE_DIR", "state\u0000dir")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RESTOREGUARD_ENGINE_STATE_DIR");
     }
+
+    @Test
+    void shouldKeepKafkasSessionTimeoutUnlessTheVariableSetsOne() {
+        assertThat(EngineConfig.defaults().streamsProperties())
+                .containsEntry("consumer.session.timeout.ms", 45_000).containsEntry("consumer.heartbeat.interval.ms", 3_000);
+        // EngineCrashIT: a SIGKILLed instance's tasks move after about this long instead of 45 s
+        assertThat(EngineConfig.fromEnvironment(Map.of("RESTOREGUARD_ENGINE_SESSION_TIMEOUT", "PT6S")).streamsProperties())
+                .containsEntry("consumer.session.timeout.ms", 6_000).containsEntry("consumer.heartbeat.interval.ms", 2_000);
+    }
+
+    @Test
+    void shouldRefuseASessionTimeoutTheBrokerWouldRefuseNamingTheVariable() {
+        // below group.min.session.timeout.ms (6 s by default) the broker answers InvalidSessionTimeoutException
+        assertThatThrownBy(() -> EngineConfig.fromEnvironment(Map.of("RESTOREGUARD_ENGINE_SESSION_TIMEOUT", "PT5S")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("RESTOREGUARD_ENGINE_SESSION_TIMEOUT (engine.session_timeout): must be within PT6S..PT30M");
+        assertThatThrownBy(() -> EngineConfig.fromEnvironment(Map.of("RESTOREGUARD_ENGINE_SESSION_TIMEOUT", "PT31M")))
+                .hasMessageContaining("RESTOREGUARD_ENGINE_SESSION_TIMEOUT");
+        assertThatThrownBy(() -> EngineConfig.fromEnvironment(Map.of("RESTOREGUARD_ENGINE_SESSION_TIMEOUT", "6s")))
+                .hasMessageContaining("RESTOREGUARD_ENGINE_SESSION_TIMEOUT: not an ISO-8601 duration");
+    }
+
+    @Test
+    void shouldNameTheVariableWhenAValueBreaksARuleOfTheConfiguration() {
+        // the record's rules name its keys; a variable's reader looks for the variable (found by EngineConfigPropertiesTest)
+        assertThatThrownBy(() -> EngineConfig.fromEnvironment(Map.of("RESTOREGUARD_ENGINE_STREAM_THREADS", "0")))
+                .hasMessage("RESTOREGUARD_ENGINE_STREAM_THREADS (engine.stream_threads): must be at least 1, was 0");
+        assertThatThrownBy(() -> EngineConfig.fromEnvironment(Map.of("RESTOREGUARD_ENGINE_PROCESSING_GUARANTEE", "exactly_once")))
+                .hasMessageStartingWith("RESTOREGUARD_ENGINE_PROCESSING_GUARANTEE (engine.processing_guarantee)");
+    }
+
+    @Test
+    void shouldNameTheTrustedKeysVariableWhenItIsNotAPath() {
+        // was a bare InvalidPathException "Nul character not allowed" (found by EngineConfigPropertiesTest)
+        assertThatThrownBy(() -> EngineConfig.fromEnvironment(Map.of("RESTOREGUARD_ENGINE_TRUSTED_KEYS", "keys\u0000dir")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("RESTOREGUARD_ENGINE_TRUSTED_KEYS: ");
+        assertThatThrownBy(() -> EngineConfig.fromEnvironment(Map.of("RESTOREGUARD_HOME", "home\u0000dir")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("RESTOREGUARD_HOME");
+    }
 }
