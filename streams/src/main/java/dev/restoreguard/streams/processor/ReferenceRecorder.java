@@ -55,7 +55,8 @@ final class ReferenceRecorder {
         if (event.payload() instanceof InventorySnapshot) {
             // the snapshot is large: versions point at it, so "which version at T" never reads it
             store.put(ReferenceKeys.inventoryData(offset), json(event));
-            store.put(ReferenceKeys.inventory(at, offset), ReferenceKeys.inventoryData(offset));
+            // the version names its data and the snapshot's event id (shared index across tasks)
+            store.put(ReferenceKeys.inventory(at, offset), ReferenceKeys.inventoryData(offset) + '|' + event.eventId());
             view.onInventory();
             return Optional.of(List.of(ALL));
         }

@@ -109,15 +109,59 @@ public final class ReferenceView {
         newestInventoryKnown = false;
     }
 
-    private InventoryIndex index(final String dataKey) {
-        return inventoryCache.computeIfAbsent(dataKey, k -> {
-            final String json = store.get(k);
-            if (json == null) {
-                return InventoryIndex.EMPTY;
+    /**
+     * The index of an inventory version. {@code version} is the version entry's value:
+     * {@code invdata|OFFSET|EVENT_ID} ({@code invdata|OFFSET} when written before event ids were
+     * kept). Every task holds the same snapshots (the broadcast), under its own offsets; by event
+     * id one index serves them all, built once per engine instead of once per task.
+     */
+    private InventoryIndex index(final String version) {
+        final int idAt = version.indexOf('|', ReferenceKeys.INVENTORY_DATA.length());
+        final String dataKey = idAt < 0 ? version : version.substring(0, idAt);
+        if (idAt < 0) {
+            return inventoryCache.computeIfAbsent(dataKey, this::buildIndex);
+        }
+        return inventoryCache.computeIfAbsent(dataKey, k -> SharedIndexes.get(version.substring(idAt + 1),
+                () -> buildIndex(dataKey)));
+    }
+
+    private InventoryIndex buildIndex(final String dataKey) {
+        final String json = store.get(dataKey);
+        if (json == null) {
+            return InventoryIndex.EMPTY;
+        }
+        final Envelope envelope = read(json);
+        return new InventoryIndex((InventorySnapshot) envelope.payload(), envelope.eventId());
+    }
+
+    /** Inventory indexes by snapshot event id, shared by the tasks (and stream threads) of one engine. */
+    private static final class SharedIndexes {
+        private static final int CAPACITY = 4;
+        private static final Map<String, InventoryIndex> BY_EVENT_ID = new LinkedHashMap<>(8, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(final Map.Entry<String, InventoryIndex> eldest) {
+                return size() > CAPACITY;
             }
-            final Envelope envelope = read(json);
-            return new InventoryIndex((InventorySnapshot) envelope.payload(), envelope.eventId());
-        });
+        };
+
+        static InventoryIndex get(final String eventId, final java.util.function.Supplier<InventoryIndex> build) {
+            synchronized (BY_EVENT_ID) {
+                final InventoryIndex known = BY_EVENT_ID.get(eventId);
+                if (known != null) {
+                    return known;
+                }
+            }
+            // built outside the lock: two threads may both build a new version once; either result is the same
+            final InventoryIndex built = build.get();
+            if (built != InventoryIndex.EMPTY) {
+                synchronized (BY_EVENT_ID) {
+                    BY_EVENT_ID.putIfAbsent(eventId, built);
+                }
+            }
+            return built;
+        }
     }
 
     /** The A, AAAA and CNAME records of {@code fqdn} current at {@code t}, most recently added first. */
