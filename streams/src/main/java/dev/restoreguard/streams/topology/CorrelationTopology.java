@@ -104,7 +104,9 @@ public final class CorrelationTopology {
 
         final KStream<String, Envelope> hosts = source(builder, Topics.HOSTS, "hosts-source");
         final KStream<String, Envelope> restores = source(builder, Topics.RESTORES, "restores-source");
-        final KStream<String, Envelope> reference = source(builder, Topics.ENGINE_REFERENCE, "reference-source");
+        final KStream<String, Envelope> reference = builder.stream(Topics.ENGINE_REFERENCE.name(),
+                Consumed.with(Topics.ENGINE_REFERENCE.keySerde(), new BroadcastEnvelopeSerde())
+                        .withName("reference-source"));
         hosts.merge(restores, Named.as("observer-merge"))
                 .merge(reference, Named.as("reference-merge"))
                 .process(() -> new ObserverCorrelationProcessor(config.allowedLateness(), config.sessionRetention(),
