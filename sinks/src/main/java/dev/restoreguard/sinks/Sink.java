@@ -24,6 +24,15 @@ public interface Sink<V> extends AutoCloseable {
     /** Checks that the destination answers and accepts our credentials. */
     void validateConnection() throws SinkException;
 
+    /**
+     * Whether the runner may call {@link #validateConnection()} while it backs off after a failed
+     * batch, and retry as soon as the destination answers again instead of when the backoff ends.
+     * Only for destinations where that check is a cheap read (a cluster health), not a delivery.
+     */
+    default boolean probesDuringBackoff() {
+        return false;
+    }
+
     /** Prepares for {@link #handle}: called once after a successful {@link #validateConnection()}. */
     void configure() throws SinkException;
 

@@ -55,6 +55,8 @@ public final class SinkRunner<V> implements Runnable, AutoCloseable {
     private final Deserializer<V> valueDeserializer;
     private final DeadLetterPublisher deadLetters;
     private final RetryPolicy failureBackoff;
+    /** How often a probing sink is checked while the runner backs off. */
+    static final Duration PROBE_EVERY = Duration.ofSeconds(2);
     private final Metrics metrics;
     private final Duration pollTimeout;
 
@@ -222,18 +224,41 @@ public final class SinkRunner<V> implements Runnable, AutoCloseable {
         }
     }
 
-    /** Waits while still polling (paused), so the consumer keeps its group membership. */
+    /**
+     * Waits while still polling (paused), so the consumer keeps its group membership. A sink that
+     * {@linkplain Sink#probesDuringBackoff() probes} is checked every {@link #PROBE_EVERY} and the
+     * wait ends as soon as it answers: after an outage the backoff may have grown to a minute, and
+     * the batch should not wait that long once the destination is back.
+     */
     private void pauseFor(final Consumer<String, Decoded<V>> kafka, final Duration wait) {
         final var assignment = kafka.assignment();
         kafka.pause(assignment);
         try {
             final long deadline = System.nanoTime() + wait.toNanos();
+            long nextProbe = System.nanoTime() + PROBE_EVERY.toNanos();
             while (!closing && System.nanoTime() < deadline) {
                 final long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
                 kafka.poll(Duration.ofMillis(Math.min(left, 200)));
+                if (sink.probesDuringBackoff() && System.nanoTime() >= nextProbe && System.nanoTime() < deadline) {
+                    nextProbe = System.nanoTime() + PROBE_EVERY.toNanos();
+                    if (answers()) {
+                        LOGGER.atInfo().addKeyValue("sink", sink.name())
+                                .log("destination answers again: retrying before the backoff ends");
+                        return;
+                    }
+                }
             }
         } finally {
             kafka.resume(kafka.assignment());
+        }
+    }
+
+    private boolean answers() {
+        try {
+            sink.validateConnection();
+            return true;
+        } catch (SinkException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -103,6 +103,11 @@ public final class ElasticsearchSink implements Sink<Object> {
     }
 
     @Override
+    public boolean probesDuringBackoff() {
+        return true; // a _cluster/health read
+    }
+
+    @Override
     public void validateConnection() throws SinkException {
         try {
             final var health = client.cluster().health();
