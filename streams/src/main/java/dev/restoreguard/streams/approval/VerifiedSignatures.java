@@ -2,13 +2,12 @@ package dev.restoreguard.streams.approval;
 
 import dev.restoreguard.events.approval.ApprovalEvent;
 import dev.restoreguard.events.approval.ApprovalSignatures;
+import dev.restoreguard.streams.state.BoundedMemory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A bounded memory of approval signatures that verified, shared by the stream threads of one
@@ -18,17 +17,10 @@ import java.util.Map;
  */
 final class VerifiedSignatures {
 
-    private final Map<String, Boolean> verified;
+    private final BoundedMemory<String, Boolean> verified;
 
     VerifiedSignatures(final int capacity) {
-        this.verified = new LinkedHashMap<>(capacity * 2, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(final Map.Entry<String, Boolean> eldest) {
-                return size() > capacity;
-            }
-        };
+        this.verified = new BoundedMemory<>(capacity);
     }
 
     /** {@link ApprovalSignatures#verify}, answered from memory when this exact check passed before. */
@@ -37,25 +29,13 @@ final class VerifiedSignatures {
         if (sig == null || sig.value() == null) {
             return false;
         }
-        final String id = id(key, at, approval, sig.value());
-        synchronized (verified) {
-            if (verified.containsKey(id)) {
-                return true;
-            }
-        }
-        final boolean valid = ApprovalSignatures.verify(key, at, approval);
-        if (valid) {
-            synchronized (verified) {
-                verified.put(id, Boolean.TRUE);
-            }
-        }
-        return valid;
+        // a failed check is not kept (null): a forged record is verified, and fails, every time
+        return verified.get(id(key, at, approval, sig.value()),
+                id -> ApprovalSignatures.verify(key, at, approval) ? Boolean.TRUE : null) != null;
     }
 
     int size() {
-        synchronized (verified) {
-            return verified.size();
-        }
+        return verified.size();
     }
 
     private static String id(final PublicKey key, final Instant at, final ApprovalEvent approval,

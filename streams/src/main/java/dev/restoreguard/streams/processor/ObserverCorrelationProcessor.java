@@ -326,6 +326,7 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         if (names.contains(ReferenceRecorder.ALL)) {
             return book.judgmentsFrom(event.at(), s -> !s.key().equals(judgedHere));
         }
+        final boolean approvalRecord = event.payload() instanceof ApprovalEvent;
         final Set<String> dependencies = new LinkedHashSet<>();
         final Set<String> approvalTargets = new LinkedHashSet<>();
         if (event.payload() instanceof ApprovalEvent approval) {
@@ -342,19 +343,17 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         if (!approvalTargets.isEmpty()) {
             if (reference.inventoryChangesAfter(event.at())) {
                 final AddressesDenoted denoted = new AddressesDenoted(approvalTargets);
-                final boolean approval = event.payload() instanceof ApprovalEvent;
                 return book.judgmentsFrom(event.at(), s -> !s.key().equals(judgedHere)
                         && !Judgment.DNS.equals(s.kind())
-                        && (!approval || Judgment.RESTORE.equals(s.kind()))
+                        && (!approvalRecord || Judgment.RESTORE.equals(s.kind()))
                         && (s.dependencies().stream().anyMatch(dependencies::contains)
                         || Judgment.RESTORE.equals(s.kind()) && denoted.anyOf(s)));
             }
             new AddressesDenoted(approvalTargets).addresses(reference.inventoryAsOf(event.at()))
                     .forEach(a -> dependencies.add(ADDRESS + a));
         }
-        final boolean approval = event.payload() instanceof ApprovalEvent;
         return book.judgmentsDependingOn(dependencies, event.at(),
-                j -> !Judgment.DNS.equals(j.kind()) && (!approval || Judgment.RESTORE.equals(j.kind())));
+                j -> !Judgment.DNS.equals(j.kind()) && (!approvalRecord || Judgment.RESTORE.equals(j.kind())));
     }
 
     /** Whether an approval record is trusted; raises its security alert (partition 0) when not. */

@@ -33,14 +33,10 @@ public final class ReferenceView {
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final ReadOnlyKeyValueStore<String, String> store;
-    private final Map<String, InventoryIndex> inventoryCache = new LinkedHashMap<>(4, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+    /** Inventory indexes by snapshot event id, shared by the tasks (and stream threads) of one engine. */
+    private static final BoundedMemory<String, InventoryIndex> SHARED_INVENTORIES = new BoundedMemory<>(4);
 
-        @Override
-        protected boolean removeEldestEntry(final Map.Entry<String, InventoryIndex> eldest) {
-            return size() > 4;
-        }
-    };
+    private final BoundedMemory<String, InventoryIndex> inventoryCache = new BoundedMemory<>(4);
     private boolean newestInventoryKnown;
     private long newestInventoryAt;
     private String newestInventoryData;
@@ -67,22 +63,7 @@ public final class ReferenceView {
 
     /** The inventory in force at {@code t} (empty when none was loaded yet). */
     public InventoryIndex inventoryAsOf(final Instant t) {
-        if (!newestInventoryKnown) {
-            // the newest version answers nearly every question (any time at or after it)
-            try (KeyValueIterator<String, String> it = store.reverseRange(ReferenceKeys.INVENTORY,
-                    ReferenceKeys.inventory(Long.MAX_VALUE, Long.MAX_VALUE))) {
-                if (it.hasNext()) {
-                    final KeyValue<String, String> newest = it.next();
-                    newestInventoryAt = Long.parseLong(newest.key, ReferenceKeys.INVENTORY.length(),
-                            ReferenceKeys.INVENTORY.length() + 15, 10);
-                    newestInventoryData = newest.value;
-                } else {
-                    newestInventoryAt = Long.MIN_VALUE;
-                    newestInventoryData = null;
-                }
-            }
-            newestInventoryKnown = true;
-        }
+        knowNewestInventory();
         if (t.toEpochMilli() >= newestInventoryAt) {
             return newestInventoryData == null ? InventoryIndex.EMPTY : index(newestInventoryData);
         }
@@ -95,9 +76,29 @@ public final class ReferenceView {
         }
     }
 
+    /** Reads the newest inventory version unless known: it answers nearly every question (any time at or after it). */
+    private void knowNewestInventory() {
+        if (newestInventoryKnown) {
+            return;
+        }
+        try (KeyValueIterator<String, String> it = store.reverseRange(ReferenceKeys.INVENTORY,
+                ReferenceKeys.inventory(Long.MAX_VALUE, Long.MAX_VALUE))) {
+            if (it.hasNext()) {
+                final KeyValue<String, String> newest = it.next();
+                newestInventoryAt = Long.parseLong(newest.key, ReferenceKeys.INVENTORY.length(),
+                        ReferenceKeys.INVENTORY.length() + 15, 10);
+                newestInventoryData = newest.value;
+            } else {
+                newestInventoryAt = Long.MIN_VALUE;
+                newestInventoryData = null;
+            }
+        }
+        newestInventoryKnown = true;
+    }
+
     /** Whether an inventory version newer than {@code t} exists (so "as of" differs between times after it). */
     public boolean inventoryChangesAfter(final Instant t) {
-        inventoryAsOf(t); // makes the newest version known
+        knowNewestInventory();
         return newestInventoryData != null && newestInventoryAt > t.toEpochMilli();
     }
 
@@ -119,10 +120,16 @@ public final class ReferenceView {
         final int idAt = version.indexOf('|', ReferenceKeys.INVENTORY_DATA.length());
         final String dataKey = idAt < 0 ? version : version.substring(0, idAt);
         if (idAt < 0) {
-            return inventoryCache.computeIfAbsent(dataKey, this::buildIndex);
+            return inventoryCache.get(dataKey, this::buildIndex);
         }
-        return inventoryCache.computeIfAbsent(dataKey, k -> SharedIndexes.get(version.substring(idAt + 1),
-                () -> buildIndex(dataKey)));
+        return inventoryCache.get(dataKey, k -> {
+            // a missing snapshot (EMPTY) is not shared: another task may hold it
+            final InventoryIndex shared = SHARED_INVENTORIES.get(version.substring(idAt + 1), id -> {
+                final InventoryIndex built = buildIndex(dataKey);
+                return built == InventoryIndex.EMPTY ? null : built;
+            });
+            return shared == null ? InventoryIndex.EMPTY : shared;
+        });
     }
 
     private InventoryIndex buildIndex(final String dataKey) {
@@ -132,36 +139,6 @@ public final class ReferenceView {
         }
         final Envelope envelope = read(json);
         return new InventoryIndex((InventorySnapshot) envelope.payload(), envelope.eventId());
-    }
-
-    /** Inventory indexes by snapshot event id, shared by the tasks (and stream threads) of one engine. */
-    private static final class SharedIndexes {
-        private static final int CAPACITY = 4;
-        private static final Map<String, InventoryIndex> BY_EVENT_ID = new LinkedHashMap<>(8, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(final Map.Entry<String, InventoryIndex> eldest) {
-                return size() > CAPACITY;
-            }
-        };
-
-        static InventoryIndex get(final String eventId, final java.util.function.Supplier<InventoryIndex> build) {
-            synchronized (BY_EVENT_ID) {
-                final InventoryIndex known = BY_EVENT_ID.get(eventId);
-                if (known != null) {
-                    return known;
-                }
-            }
-            // built outside the lock: two threads may both build a new version once; either result is the same
-            final InventoryIndex built = build.get();
-            if (built != InventoryIndex.EMPTY) {
-                synchronized (BY_EVENT_ID) {
-                    BY_EVENT_ID.putIfAbsent(eventId, built);
-                }
-            }
-            return built;
-        }
     }
 
     /** The A, AAAA and CNAME records of {@code fqdn} current at {@code t}, most recently added first. */

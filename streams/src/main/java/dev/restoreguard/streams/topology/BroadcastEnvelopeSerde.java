@@ -2,8 +2,8 @@ package dev.restoreguard.streams.topology;
 
 import dev.restoreguard.events.Envelope;
 import dev.restoreguard.events.JsonSerde;
+import dev.restoreguard.streams.state.BoundedMemory;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -22,14 +22,7 @@ final class BroadcastEnvelopeSerde implements Serde<Envelope>, Deserializer<Enve
     static final int CAPACITY = 16_384;
     static final int LARGEST_KEPT = 64 * 1024;
 
-    private static final Map<ByteBuffer, Envelope> READ = new LinkedHashMap<>(CAPACITY * 2, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(final Map.Entry<ByteBuffer, Envelope> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    private static final BoundedMemory<ByteBuffer, Envelope> READ = new BoundedMemory<>(CAPACITY);
 
     private final JsonSerde<Envelope> json = new JsonSerde<>(Envelope.class);
 
@@ -38,25 +31,12 @@ final class BroadcastEnvelopeSerde implements Serde<Envelope>, Deserializer<Enve
         if (data == null || data.length > LARGEST_KEPT) {
             return json.deserialize(topic, data);
         }
-        final ByteBuffer key = ByteBuffer.wrap(data);
-        synchronized (READ) {
-            final Envelope known = READ.get(key);
-            if (known != null) {
-                return known;
-            }
-        }
-        // read outside the lock; a failure throws as JsonSerde does (dead-letter handling) and is not kept
-        final Envelope read = json.deserialize(topic, data);
-        synchronized (READ) {
-            READ.put(key, read);
-        }
-        return read;
+        // read outside the memory's lock; a failure throws as JsonSerde does (dead-letter handling) and is not kept
+        return READ.get(ByteBuffer.wrap(data), key -> json.deserialize(topic, data));
     }
 
     static int size() {
-        synchronized (READ) {
-            return READ.size();
-        }
+        return READ.size();
     }
 
     @Override
