@@ -3,6 +3,7 @@ package dev.restoreguard.streams.app;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restoreguard.events.Json;
+import dev.restoreguard.streams.processor.TooLateRecords;
 import dev.restoreguard.streams.state.HostsState;
 import dev.restoreguard.streams.state.ReferenceView;
 import java.time.Clock;
@@ -162,6 +163,11 @@ final class EngineHttpApi {
         text.family("restoreguard_engine_records_dead_lettered_total", "counter",
                         "Records sent to the dead-letter topic by this JVM since start.")
                 .sample("restoreguard_engine_records_dead_lettered_total", Map.of(), DeadLetterHandler.deadLettered());
+        text.family("restoreguard_engine_records_too_late_total", "counter",
+                "Records applied later than the allowed lateness (revising no earlier verdict) since start, by kind.");
+        for (Map.Entry<String, Long> late : TooLateRecords.byKind().entrySet()) {
+            text.sample("restoreguard_engine_records_too_late_total", Map.of("kind", late.getKey()), late.getValue());
+        }
         text.family("restoreguard_engine_stream_thread_replacements_total", "counter",
                         "Stream threads replaced after a transient failure since start.")
                 .sample("restoreguard_engine_stream_thread_replacements_total", Map.of(), view.threadReplacements());

@@ -132,6 +132,9 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         }
         final boolean revise = clock.mayRevise(event.at());
         if (!revise) {
+            if (judgesReference || event.payload() instanceof HostsSnapshot || event.payload() instanceof RestoreEvent) {
+                TooLateRecords.record(event.kind());
+            }
             LOGGER.atWarn().addKeyValue("event_id", event.eventId()).addKeyValue("kind", event.kind())
                     .addKeyValue("late_by", clock.lateness(event.at()))
                     .log("record arrived later than the allowed lateness: applied to state, revises no earlier verdict");

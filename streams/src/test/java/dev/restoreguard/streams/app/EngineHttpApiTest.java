@@ -233,6 +233,7 @@ class EngineHttpApiTest {
                 "restoreguard_engine_state{state=\"RUNNING\"} 1", "restoreguard_engine_state{state=\"ERROR\"} 0",
                 "restoreguard_engine_ready 1",
                 "# TYPE restoreguard_engine_records_dead_lettered_total counter",
+                "# TYPE restoreguard_engine_records_too_late_total counter",
                 "restoreguard_engine_stream_thread_replacements_total 2");
         assertThat(lines).anyMatch(l -> l.startsWith("restoreguard_engine_records_dead_lettered_total "));
         assertThat(lines).anyMatch(l -> l.matches(
