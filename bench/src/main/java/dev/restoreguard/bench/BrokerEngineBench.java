@@ -4,6 +4,7 @@ import dev.restoreguard.events.Topics;
 import dev.restoreguard.producers.scenario.Routed;
 import dev.restoreguard.streams.app.CorrelationApp;
 import dev.restoreguard.streams.app.EngineConfig;
+import dev.restoreguard.streams.processor.TooLateRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import org.apache.kafka.streams.StreamsConfig;
 final class BrokerEngineBench {
 
     /** One run. */
-    record Run(int threads, int events, long nanos, long produceNanos, long startNanos) {
+    record Run(int threads, int events, long nanos, long produceNanos, long startNanos, Map<String, Long> tooLate) {
         double eventsPerSecond() {
             return events / (nanos / 1e9);
         }
@@ -33,6 +34,7 @@ final class BrokerEngineBench {
 
     private static final List<String> EVENT_TOPICS = List.of(Topics.HOSTS.name(), Topics.DNS.name(),
             Topics.RESTORES.name(), Topics.APPROVALS.name());
+    private static final List<String> REFERENCE = List.of(Topics.ENGINE_REFERENCE.name());
 
     private BrokerEngineBench() {
     }
@@ -81,22 +83,65 @@ final class BrokerEngineBench {
                     throw new TooSlowException("engine did not read the inventory within " + startTimeout.toSeconds() + " s");
                 }
                 final long startNanos = System.nanoTime() - s0;
+                final Map<String, Long> lateBefore = TooLateRecords.byKind();
                 final long t0 = System.nanoTime();
                 BenchKafka.sendAll(producer, events);
                 final long produced = System.nanoTime() - t0;
+                final long deadline = t0 + catchUpTimeout.toNanos();
                 final Map<TopicPartition, Long> end = kafka.endOffsets(EVENT_TOPICS);
-                if (!awaitCaughtUp(kafka, applicationId, end, catchUpTimeout)) {
-                    final double seconds = (System.nanoTime() - t0) / 1e9;
-                    final long done = kafka.committedRecords(applicationId, end);
-                    throw new TooSlowException(String.format(java.util.Locale.ROOT, "did not catch up within %d s of the"
-                                    + " first event: %,d of %,d events committed by then (%,.0f events/s, a lower bound)",
-                            catchUpTimeout.toSeconds(), done, events.size(), done / seconds));
+                if (!awaitCaughtUp(kafka, applicationId, end, remaining(deadline))) {
+                    throw tooSlow(kafka, applicationId, end, events.size(), t0, catchUpTimeout, "events");
                 }
-                return new Run(threads, events.size(), System.nanoTime() - t0, produced, startNanos);
+                // Done only when the tasks have also read every reference copy: the engine writes
+                // them while it reads the source topics, and under a backlog a task may read them
+                // last (see TooLateRecords), so a clock stopped at the source offsets flatters it.
+                final Map<TopicPartition, Long> copies = afterLastMarker(kafka.endOffsets(REFERENCE));
+                if (!awaitCaughtUp(kafka, applicationId, copies, remaining(deadline))) {
+                    throw tooSlow(kafka, applicationId, copies, copies.values().stream().mapToLong(Long::longValue)
+                            .sum(), t0, catchUpTimeout, "reference-topic offsets");
+                }
+                return new Run(threads, events.size(), System.nanoTime() - t0, produced, startNanos,
+                        since(lateBefore, TooLateRecords.byKind()));
             }
         } finally {
             Files.walk(stateDir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    private static Duration remaining(final long deadlineNanos) {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+
+    private static TooSlowException tooSlow(final BenchKafka kafka, final String group, final Map<TopicPartition, Long> end,
+                                            final long total, final long t0, final Duration timeout, final String what)
+            throws Exception {
+        final double seconds = (System.nanoTime() - t0) / 1e9;
+        final long done = kafka.committedRecords(group, end);
+        return new TooSlowException(String.format(java.util.Locale.ROOT, "did not catch up within %d s of the"
+                        + " first event: %,d of %,d %s committed by then (%,.0f/s, a lower bound)",
+                timeout.toSeconds(), done, total, what, done / seconds));
+    }
+
+    /**
+     * The offsets a consumer has reached once it has read every record of a topic the engine
+     * writes transactionally: the last offset of each partition is the commit marker of its
+     * last transaction, which a consumer may commit before or after stepping over.
+     */
+    private static Map<TopicPartition, Long> afterLastMarker(final Map<TopicPartition, Long> end) {
+        final Map<TopicPartition, Long> out = new java.util.HashMap<>();
+        end.forEach((partition, offset) -> out.put(partition, Math.max(0, offset - 1)));
+        return out;
+    }
+
+    private static Map<String, Long> since(final Map<String, Long> before, final Map<String, Long> after) {
+        final Map<String, Long> out = new java.util.TreeMap<>();
+        after.forEach((kind, count) -> {
+            final long delta = count - before.getOrDefault(kind, 0L);
+            if (delta > 0) {
+                out.put(kind, delta);
+            }
+        });
+        return out;
     }
 
     /**

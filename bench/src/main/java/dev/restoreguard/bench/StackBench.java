@@ -210,7 +210,12 @@ public final class StackBench {
                             options.assets(), run.produceNanos() / 1_000_000, run.startNanos() / 1_000_000)));
             figures.add(new Figure("engine", "ratio to the Kafka limit, " + threads + " thread" + (threads > 1 ? "s" : ""),
                     rate / kafkaLimit, "ratio", Figure.Target.atLeast(0.5), "same run"));
-            say("engine, %d thread(s): %,.0f events/s (%.2f of the Kafka limit)", threads, rate, rate / kafkaLimit);
+            final long late = run.tooLate().values().stream().mapToLong(Long::longValue).sum();
+            figures.add(Figure.of("engine", "records too late to revise, " + threads + " thread" + (threads > 1 ? "s" : ""),
+                    late, "records", run.tooLate().isEmpty() ? "none" : "by kind " + run.tooLate()
+                            + ": read beyond the allowed lateness, so verdicts were given without them"));
+            say("engine, %d thread(s): %,.0f events/s (%.2f of the Kafka limit); %,d records too late to revise %s",
+                    threads, rate, rate / kafkaLimit, late, run.tooLate());
         }
         raw.put("engine", runs);
     }
