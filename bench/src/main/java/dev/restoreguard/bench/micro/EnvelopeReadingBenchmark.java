@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -41,34 +42,46 @@ public class EnvelopeReadingBenchmark {
     private static final String[] PAYLOAD_FIRST = {"at", "chain", "event_id", "observer", "payload", "kind",
         "schema_version", "source"};
 
-    private byte[] restoreKindFirst;
-    private byte[] restorePayloadFirst;
-    private byte[] hostsKindFirst;
-    private byte[] hostsPayloadFirst;
+    /** {@code restore}: a Veeam restore record; {@code hosts50}: a 50-entry hosts snapshot. */
+    @Param({"restore", "hosts50"})
+    public String envelope;
+
+    /** {@code kind-first}: as {@link Envelope} writes it; {@code payload-first}: as the mapper wrote it before. */
+    @Param({"kind-first", "payload-first"})
+    public String order;
+
+    private byte[] json;
 
     @Setup
     public void setUp() {
-        final Envelope restore = Envelope.of("veeam-syslog", Instant.parse("2026-11-20T16:02:00Z"), OBSERVER,
+        final Envelope event = "restore".equals(envelope) ? restore() : hosts50();
+        json = ordered(event, "kind-first".equals(order) ? KIND_FIRST : PAYLOAD_FIRST);
+        if (!read(json).equals(event)) {
+            throw new IllegalStateException("the benchmark's " + envelope + " envelope does not read back");
+        }
+    }
+
+    private static Envelope restore() {
+        return Envelope.of("veeam-syslog", Instant.parse("2026-11-20T16:02:00Z"), OBSERVER,
                 new RestoreEvent("veeam", "8c0e7a4e-5b1f-4c8e-9d2a-3f6b7c8d9e01", "running", "sql-dev-01.corp.example",
                         "Payroll", "SQL nightly", "CORP\\jdoe", "CHG0031337 refresh dev", "Success", 0))
                 .withChain(new Chain("veeam-syslog@" + OBSERVER + "|restoreguard.restores|" + OBSERVER, 7,
                         "5d41402abc4b2a76b9719d911017c592" + "5d41402abc4b2a76b9719d911017c592"));
+    }
+
+    /** The snapshot the collector publishes when one of 50 entries changed: entries, file text, diff. */
+    private static Envelope hosts50() {
         final HostsSnapshotter snapshotter = new HostsSnapshotter(new HostsFileParser());
         final String path = "C:\\Windows\\System32\\drivers\\etc\\hosts";
         snapshotter.next(OBSERVER, path, CollectorBench.hostsFile(50, -1), "CORP\\svc-deploy");
         final HostsSnapshot changed = snapshotter.next(OBSERVER, path, CollectorBench.hostsFile(50, 17), "CORP\\svc-deploy")
                 .orElseThrow(() -> new IllegalStateException("the changed hosts file gave no snapshot"));
-        final Envelope hosts = Envelope.of("hosts-file", Instant.parse("2026-11-20T16:10:00Z"), OBSERVER, changed)
+        if (changed.entries().size() != 50 || changed.diff() == null) {
+            throw new IllegalStateException("expected 50 entries and a diff, got " + changed.entries().size());
+        }
+        return Envelope.of("hosts-file", Instant.parse("2026-11-20T16:10:00Z"), OBSERVER, changed)
                 .withChain(new Chain("hosts-file@" + OBSERVER + "|restoreguard.hosts.snapshots|" + OBSERVER, 3,
                         "a94a8fe5ccb19ba61c4c0873d391e987" + "a94a8fe5ccb19ba61c4c0873d391e987"));
-        restoreKindFirst = ordered(restore, KIND_FIRST);
-        restorePayloadFirst = ordered(restore, PAYLOAD_FIRST);
-        hostsKindFirst = ordered(hosts, KIND_FIRST);
-        hostsPayloadFirst = ordered(hosts, PAYLOAD_FIRST);
-        if (((HostsSnapshot) read(hostsKindFirst).payload()).entries().size() != 50
-                || !read(hostsPayloadFirst).equals(hosts) || !read(restorePayloadFirst).equals(restore)) {
-            throw new IllegalStateException("the benchmark's envelopes do not read back");
-        }
     }
 
     /** The envelope's JSON with its fields in {@code order}, whatever order the mapper writes. */
@@ -94,22 +107,7 @@ public class EnvelopeReadingBenchmark {
     }
 
     @Benchmark
-    public Envelope restoreKindFirst() throws IOException {
-        return Json.MAPPER.readValue(restoreKindFirst, Envelope.class);
-    }
-
-    @Benchmark
-    public Envelope restorePayloadFirst() throws IOException {
-        return Json.MAPPER.readValue(restorePayloadFirst, Envelope.class);
-    }
-
-    @Benchmark
-    public Envelope hosts50KindFirst() throws IOException {
-        return Json.MAPPER.readValue(hostsKindFirst, Envelope.class);
-    }
-
-    @Benchmark
-    public Envelope hosts50PayloadFirst() throws IOException {
-        return Json.MAPPER.readValue(hostsPayloadFirst, Envelope.class);
+    public Envelope readValue() throws IOException {
+        return Json.MAPPER.readValue(json, Envelope.class);
     }
 }
