@@ -64,6 +64,14 @@ class EnvelopeDeserializerTest {
         return serde.deserialize(TOPIC, Samples.toBytes(envelope));
     }
 
+    /** Each envelope fails in the serde with {@code message} after the serde's prefix. */
+    private void assertEachFailsWith(final List<ObjectNode> envelopes, final String message) {
+        for (ObjectNode envelope : envelopes) {
+            assertThatThrownBy(() -> read(envelope)).isInstanceOf(SerializationException.class)
+                    .hasMessage("cannot read Envelope from restoreguard.test: " + message);
+        }
+    }
+
     private static List<String> fieldNames(final byte[] json) throws Exception {
         final List<String> names = new ArrayList<>();
         Json.MAPPER.readTree(json).fieldNames().forEachRemaining(names::add);
@@ -143,14 +151,12 @@ class EnvelopeDeserializerTest {
 
     @Test
     void shouldRejectAnUnknownKindNamingTheKnownOnes() {
-        for (ObjectNode envelope : List.of(Samples.tree("restore").put("kind", "backup"),
-                payloadFirst(Samples.tree("restore").put("kind", "backup")))) {
-            assertThatThrownBy(() -> read(envelope)).isInstanceOf(SerializationException.class)
-                    .hasRootCauseInstanceOf(InvalidTypeIdException.class)
-                    .hasMessage("cannot read Envelope from restoreguard.test: Could not resolve type id 'backup' as a"
-                            + " subtype of `dev.restoreguard.events.EventPayload`: known type ids = [approval, audit,"
-                            + " dns_record, heartbeat, hosts_file, inventory, restore] (for POJO property 'payload')");
-        }
+        final ObjectNode backup = Samples.tree("restore").put("kind", "backup");
+
+        assertEachFailsWith(List.of(backup, payloadFirst(backup)), "Could not resolve type id 'backup' as a subtype of"
+                + " `dev.restoreguard.events.EventPayload`: known type ids = [approval, audit, dns_record, heartbeat,"
+                + " hosts_file, inventory, restore] (for POJO property 'payload')");
+        assertThatThrownBy(() -> read(backup)).hasRootCauseInstanceOf(InvalidTypeIdException.class);
     }
 
     @Test
@@ -158,10 +164,8 @@ class EnvelopeDeserializerTest {
         final ObjectNode envelope = Samples.tree("heartbeat");
         envelope.remove("kind");
 
-        for (ObjectNode arranged : List.of(envelope, payloadFirst(envelope), envelope.deepCopy().putNull("kind"))) {
-            assertThatThrownBy(() -> read(arranged)).isInstanceOf(SerializationException.class)
-                    .hasMessage("cannot read Envelope from restoreguard.test: payload: Missing external type id property 'kind'");
-        }
+        assertEachFailsWith(List.of(envelope, payloadFirst(envelope), envelope.deepCopy().putNull("kind")),
+                "payload: Missing external type id property 'kind'");
     }
 
     @Test
@@ -180,10 +184,8 @@ class EnvelopeDeserializerTest {
     void shouldRejectANullPayloadAsRequired() {
         final ObjectNode envelope = Samples.tree("restore").putNull("payload");
 
-        for (ObjectNode arranged : List.of(envelope, payloadFirst(envelope), envelope.deepCopy().put("kind", "backup"))) {
-            assertThatThrownBy(() -> read(arranged)).isInstanceOf(SerializationException.class)
-                    .hasMessage("cannot read Envelope from restoreguard.test: payload: required");
-        }
+        assertEachFailsWith(List.of(envelope, payloadFirst(envelope), envelope.deepCopy().put("kind", "backup")),
+                "payload: required");
     }
 
     @Test
@@ -210,11 +212,8 @@ class EnvelopeDeserializerTest {
         final ObjectNode line = Samples.withPayload("hosts_file",
                 p -> ((ObjectNode) p.get("entries").get(0)).put("line", "two"));
 
-        for (ObjectNode arranged : List.of(hosts, payloadFirst(hosts))) {
-            assertThatThrownBy(() -> read(arranged)).isInstanceOf(SerializationException.class)
-                    .hasMessage("cannot read Envelope from restoreguard.test: size_bytes: Cannot deserialize value of"
-                            + " type `long` from String \"big\": not a valid `long` value");
-        }
+        assertEachFailsWith(List.of(hosts, payloadFirst(hosts)),
+                "size_bytes: Cannot deserialize value of type `long` from String \"big\": not a valid `long` value");
         for (ObjectNode arranged : List.of(line, payloadFirst(line))) {
             assertThatThrownBy(() -> read(arranged)).isInstanceOf(SerializationException.class)
                     .hasMessageStartingWith("cannot read Envelope from restoreguard.test: entries[0].line: Cannot deserialize value of type `int`");
