@@ -84,7 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** {@code restoreguard bench jmh}: the JMH microbenchmarks of the hot paths. */
     @Command(name = "jmh", mixinStandardHelpOptions = true,
-            description = "JMH microbenchmarks: hosts parsing, name normalization, CIDR lookup in 100k networks, alert serialization.")
+            description = "JMH microbenchmarks: hosts parsing, name normalization, CIDR lookup in 100k networks, alert serialization, envelope reading.")
     static final class Jmh implements Callable<Integer> {
 
         @Parameters(arity = "0..1", defaultValue = ".*", description = "regular expression of the benchmarks to run (default all)")

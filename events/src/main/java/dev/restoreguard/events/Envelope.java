@@ -2,9 +2,11 @@ package dev.restoreguard.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.restoreguard.events.approval.ApprovalEvent;
 import dev.restoreguard.events.audit.AuditRecord;
 import dev.restoreguard.events.audit.Heartbeat;
@@ -22,6 +24,10 @@ import java.util.UUID;
  * <pre>{"event_id": "...", "kind": "restore", "schema_version": 1, "at": "2026-11-20T16:02:00Z",
  *  "observer": "vbr01.corp.example", "source": "veeam-syslog", "payload": {...}}</pre>
  *
+ * <p>Written in that order: {@code kind} before {@code payload}, so that {@link EnvelopeDeserializer}
+ * reads the payload straight into its record. It reads the other order too (a payload before its
+ * kind is buffered), as other producers and hand-written JSON may have it.
+ *
  * @param eventId       deterministic id (see {@link #of}); also the Elasticsearch {@code _id}
  * @param schemaVersion version of the payload schema ({@link #SCHEMA_VERSION})
  * @param at            event time: when the thing happened, not when it was collected
@@ -29,18 +35,20 @@ import java.util.UUID;
  *                      approvals and inventory)
  * @param source        the collector or bridge that produced it (e.g. {@code hosts-file},
  *                      {@code veeam-syslog}, {@code replay})
- * @param payload       the kind-specific body; its kind is written as the envelope's {@code kind}
+ * @param payload       the kind-specific body; its kind is written as the envelope's {@code kind}; the
+ *                      kinds and their records are the {@code @JsonSubTypes} list below (the only one)
  * @param chain         the event's place in its collector's tamper-evident chain ({@link Chain});
  *                      optional (null for events of producers that do not chain, and for records
  *                      written before chains existed); not part of {@link #deterministicId}
  */
+@JsonPropertyOrder({"event_id", "kind", "schema_version", "at", "observer", "source", "payload", "chain"})
+@JsonDeserialize(using = EnvelopeDeserializer.class)
 public record Envelope(
         String eventId,
         int schemaVersion,
         Instant at,
         String observer,
         String source,
-        @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXTERNAL_PROPERTY, property = "kind")
         @JsonSubTypes({
             @JsonSubTypes.Type(value = HostsSnapshot.class, name = HostsSnapshot.KIND),
             @JsonSubTypes.Type(value = DnsRecordChange.class, name = DnsRecordChange.KIND),
@@ -98,8 +106,8 @@ public record Envelope(
         }
     }
 
-    /** The payload's kind ({@code hosts_file}, {@code dns_record}, {@code restore}, ...). */
-    @JsonIgnore
+    /** The payload's kind ({@code hosts_file}, {@code dns_record}, {@code restore}, ...), written as {@code kind}. */
+    @JsonProperty("kind")
     public String kind() {
         return payload.kind();
     }
