@@ -44,7 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--es-port", defaultValue = "29200", description = "its Elasticsearch port (default ${DEFAULT-VALUE})")
     private int esPort;
 
-    @Option(names = "--engine-events", description = "events of the engine's mixed stream (default 1,000,000; 20,000 with --quick)")
+    @Option(names = "--engine-events", description = "events of the engine's mixed stream (default 1,000,000; 10,000 with --quick)")
     private Integer engineEvents;
 
     @Option(names = "--observers", description = "backup servers in the mixed stream (default 10,000; 2,000 with --quick)")
@@ -67,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
         final StackSettings settings = StackSettings.forHome(home).withPorts(kafkaPort, controllerPort, esPort)
                 .withStartTimeout(java.time.Duration.ofMinutes(6));
         final StackBench.Options options = new StackBench.Options(quick, settings,
-                engineEvents != null ? engineEvents : quick ? 20_000 : 1_000_000,
+                engineEvents != null ? engineEvents : quick ? 10_000 : 1_000_000,
                 observers != null ? observers : quick ? 2_000 : 10_000, assets, home.resolve("work"));
         final Report report = new StackBench(options, out).run();
         out.println();
