@@ -8,8 +8,10 @@ import dev.restoreguard.streams.processor.TooLateRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -128,13 +130,13 @@ final class BrokerEngineBench {
      * last transaction, which a consumer may commit before or after stepping over.
      */
     private static Map<TopicPartition, Long> afterLastMarker(final Map<TopicPartition, Long> end) {
-        final Map<TopicPartition, Long> out = new java.util.HashMap<>();
+        final Map<TopicPartition, Long> out = new HashMap<>();
         end.forEach((partition, offset) -> out.put(partition, Math.max(0, offset - 1)));
         return out;
     }
 
     private static Map<String, Long> since(final Map<String, Long> before, final Map<String, Long> after) {
-        final Map<String, Long> out = new java.util.TreeMap<>();
+        final Map<String, Long> out = new TreeMap<>();
         after.forEach((kind, count) -> {
             final long delta = count - before.getOrDefault(kind, 0L);
             if (delta > 0) {

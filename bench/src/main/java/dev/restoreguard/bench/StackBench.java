@@ -190,28 +190,29 @@ public final class StackBench {
     private void engine(final BenchKafka kafka) throws Exception {
         final Map<String, Object> runs = new LinkedHashMap<>();
         for (final int threads : new int[] {1, 2}) {
+            final String word = threads > 1 ? "threads" : "thread";
             final BrokerEngineBench.Run run;
             try {
                 run = BrokerEngineBench.run(kafka, inventory, mixedRecords, threads, options.work().resolve("engine-state"),
                         options.engineStartTimeout(), options.engineCatchUpTimeout());
             } catch (BrokerEngineBench.TooSlowException e) {
                 // one run failing must not cost the other its figure
-                notes.add("Engine run with " + threads + " stream thread" + (threads > 1 ? "s" : "") + " failed: "
-                        + e.getMessage());
+                notes.add("Engine run with " + threads + " stream " + word
+                        + " failed: " + e.getMessage());
                 say("engine, %d thread(s): %s", threads, e.getMessage());
                 runs.put(threads + "_threads", Map.of("failed", e.getMessage()));
                 continue;
             }
             runs.put(threads + "_threads", run);
             final double rate = run.eventsPerSecond();
-            figures.add(Figure.of("engine", "exactly_once_v2, " + threads + " stream thread" + (threads > 1 ? "s" : ""),
+            figures.add(Figure.of("engine", "exactly_once_v2, " + threads + " stream " + word,
                     rate, "events/s", String.format(Locale.ROOT, "%,d events, %,d observers, %,d assets; producing took %,d ms;"
                                     + " engine start + inventory %,d ms (not timed)", run.events(), options.observers(),
                             options.assets(), run.produceNanos() / 1_000_000, run.startNanos() / 1_000_000)));
-            figures.add(new Figure("engine", "ratio to the Kafka limit, " + threads + " thread" + (threads > 1 ? "s" : ""),
+            figures.add(new Figure("engine", "ratio to the Kafka limit, " + threads + " " + word,
                     rate / kafkaLimit, "ratio", Figure.Target.atLeast(0.5), "same run"));
             final long late = run.tooLate().values().stream().mapToLong(Long::longValue).sum();
-            figures.add(Figure.of("engine", "records too late to revise, " + threads + " thread" + (threads > 1 ? "s" : ""),
+            figures.add(Figure.of("engine", "records too late to revise, " + threads + " " + word,
                     late, "records", run.tooLate().isEmpty() ? "none" : "by kind " + run.tooLate()
                             + ": read beyond the allowed lateness, so verdicts were given without them"));
             say("engine, %d thread(s): %,.0f events/s (%.2f of the Kafka limit); %,d records too late to revise %s",

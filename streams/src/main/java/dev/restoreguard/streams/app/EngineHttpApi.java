@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /health/live}: 200 unless the engine failed (state ERROR) or stopped;</li>
  *   <li>{@code GET /health/ready}: 200 only in state RUNNING (stores queryable, work assigned);</li>
- *   <li>{@code GET /metrics}: Prometheus text: engine state, dead-lettered records, records too late to revise, thread
- *       replacements, check-restore answers, and Kafka Streams' client and thread metrics;</li>
+ *   <li>{@code GET /metrics}: Prometheus text: engine state, dead-lettered records, records too
+ *       late to revise, thread replacements, check-restore answers, and Kafka Streams' client and
+ *       thread metrics;</li>
  *   <li>{@code GET /check-restore?observer=H&target=T[&at=RFC3339]}: the verdict the engine would
  *       reach for a restore of T from observer H at that time (default now), as JSON; 400 naming
  *       the bad parameter, 503 while the stores cannot answer.</li>

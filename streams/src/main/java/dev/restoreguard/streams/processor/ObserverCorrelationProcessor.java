@@ -132,7 +132,8 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         }
         final boolean revise = clock.mayRevise(event.at());
         if (!revise) {
-            if (judgesReference || event.payload() instanceof HostsSnapshot || event.payload() instanceof RestoreEvent) {
+            final boolean ownRecord = event.payload() instanceof HostsSnapshot || event.payload() instanceof RestoreEvent;
+            if (ownRecord || judgesReference) { // a reference change is on every partition: counted once
                 TooLateRecords.record(event.kind());
             }
             LOGGER.atWarn().addKeyValue("event_id", event.eventId()).addKeyValue("kind", event.kind())

@@ -1,8 +1,8 @@
-package dev.restoreguard.streams.processor;
+package dev.restoreguard.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.restoreguard.streams.ScenarioFixtureAccess;
+import dev.restoreguard.streams.processor.TooLateRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ class TooLateRecordsTest {
                 StandardCharsets.UTF_8);
         final Map<String, Long> before = TooLateRecords.byKind();
 
-        ScenarioFixtureAccess.feed(lines);
+        feed(lines);
 
         final Map<String, Long> after = TooLateRecords.byKind();
         assertThat(after.getOrDefault("approval", 0L) - before.getOrDefault("approval", 0L)).isEqualTo(1);
@@ -34,8 +34,14 @@ class TooLateRecordsTest {
                 StandardCharsets.UTF_8);
         final long before = TooLateRecords.total();
 
-        ScenarioFixtureAccess.feed(lines);
+        feed(lines);
 
         assertThat(TooLateRecords.total()).isEqualTo(before);
+    }
+
+    private static void feed(final List<String> lines) {
+        try (ScenarioFixture fx = new ScenarioFixture()) {
+            fx.feed(lines.toArray(String[]::new));
+        }
     }
 }
