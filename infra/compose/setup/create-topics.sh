@@ -19,11 +19,11 @@ topic() {
 topic restoreguard.raw.veeam 3 cleanup.policy=delete retention.ms=2592000000
 topic restoreguard.raw.windows-dns 3 cleanup.policy=delete retention.ms=2592000000
 topic restoreguard.raw.servicenow 3 cleanup.policy=delete retention.ms=2592000000
-topic restoreguard.hosts.snapshots 6 cleanup.policy=delete retention.ms=31536000000
-topic restoreguard.dns.records 6 cleanup.policy=delete retention.ms=31536000000
-topic restoreguard.restores 6 cleanup.policy=delete retention.ms=31536000000
-topic restoreguard.approvals 3 cleanup.policy=delete retention.ms=31536000000
-topic restoreguard.inventory 1 cleanup.policy=compact retention.ms=-1 max.message.bytes=33554432 min.compaction.lag.ms=31536000000
+topic restoreguard.hosts.snapshots 6 cleanup.policy=delete retention.ms=31536000000 message.timestamp.type=LogAppendTime
+topic restoreguard.dns.records 6 cleanup.policy=delete retention.ms=31536000000 message.timestamp.type=LogAppendTime
+topic restoreguard.restores 6 cleanup.policy=delete retention.ms=31536000000 message.timestamp.type=LogAppendTime
+topic restoreguard.approvals 3 cleanup.policy=delete retention.ms=31536000000 message.timestamp.type=LogAppendTime
+topic restoreguard.inventory 1 cleanup.policy=compact retention.ms=-1 max.message.bytes=33554432 message.timestamp.type=LogAppendTime min.compaction.lag.ms=31536000000
 topic restoreguard.audit 3 cleanup.policy=delete retention.ms=31536000000
 topic restoreguard.engine.reference 6 cleanup.policy=delete retention.ms=2592000000 max.message.bytes=33554432
 topic restoreguard.alerts 6 cleanup.policy=delete retention.ms=31536000000

@@ -22,6 +22,13 @@ public final class Topics {
     private static final Serde<Envelope> EVENTS = new JsonSerde<>(Envelope.class);
     private static final Duration MONTH = Duration.ofDays(30);
     private static final Duration YEAR = Duration.ofDays(365);
+    private static final String TIMESTAMP_TYPE = "message.timestamp.type";
+    /**
+     * The record timestamp of what the engine judges is when the record reached Kafka, not its
+     * event time (that is in the envelope): the engine measures lateness in arrival order
+     * (contract §3), and Kafka Streams aligns a task's partitions by it.
+     */
+    public static final Map<String, String> ARRIVAL_TIMESTAMPS = Map.of(TIMESTAMP_TYPE, "LogAppendTime");
 
     /** Raw Veeam syslog lines as received (key: sending host). */
     public static final Topic<String, String> RAW_VEEAM = new Topic<>(
@@ -35,29 +42,31 @@ public final class Topics {
 
     /** Hosts-file snapshots with their diff (key: normalized observer name). */
     public static final Topic<String, Envelope> HOSTS = new Topic<>(
-            "restoreguard.hosts.snapshots", "observer", KEY, EVENTS, 6, "delete", YEAR, Map.of());
+            "restoreguard.hosts.snapshots", "observer", KEY, EVENTS, 6, "delete", YEAR, ARRIVAL_TIMESTAMPS);
     /** Authoritative DNS record adds and deletes (key: record FQDN). */
     public static final Topic<String, Envelope> DNS = new Topic<>(
-            "restoreguard.dns.records", "record fqdn", KEY, EVENTS, 6, "delete", YEAR, Map.of());
+            "restoreguard.dns.records", "record fqdn", KEY, EVENTS, 6, "delete", YEAR, ARRIVAL_TIMESTAMPS);
     /** Restore session records from every product (key: normalized observer name). */
     public static final Topic<String, Envelope> RESTORES = new Topic<>(
-            "restoreguard.restores", "observer", KEY, EVENTS, 6, "delete", YEAR, Map.of());
+            "restoreguard.restores", "observer", KEY, EVENTS, 6, "delete", YEAR, ARRIVAL_TIMESTAMPS);
     /** Signed change approvals (key: change id). */
     public static final Topic<String, Envelope> APPROVALS = new Topic<>(
-            "restoreguard.approvals", "change id", KEY, EVENTS, 3, "delete", YEAR, Map.of());
+            "restoreguard.approvals", "change id", KEY, EVENTS, 3, "delete", YEAR, ARRIVAL_TIMESTAMPS);
     /** Inventory snapshots; the latest replaces the whole inventory (single key {@code inventory}). */
     public static final Topic<String, Envelope> INVENTORY = new Topic<>(
             "restoreguard.inventory", "constant 'inventory'", KEY, EVENTS, 1, "compact", null,
             Map.of("max.message.bytes", Integer.toString(32 * 1024 * 1024),
-                    "min.compaction.lag.ms", Long.toString(YEAR.toMillis())));
+                    "min.compaction.lag.ms", Long.toString(YEAR.toMillis()),
+                    TIMESTAMP_TYPE, ARRIVAL_TIMESTAMPS.get(TIMESTAMP_TYPE)));
     /** Other audit evidence (Veeam mounts, unmapped Veeam events) and collector heartbeats (key: host). */
     public static final Topic<String, Envelope> AUDIT = new Topic<>(
             "restoreguard.audit", "host", KEY, EVENTS, 3, "delete", YEAR, Map.of());
     /**
      * The correlation engine's broadcast of reference changes (DNS, approvals, inventory): every
      * change is written to every partition, so each observer task holds the whole reference
-     * history and reads it in event-time order with its hosts snapshots and restores (Kafka
-     * Streams aligns a task's input partitions by timestamp). Co-partitioned with the observer
+     * history and reads it with its hosts snapshots and restores. A copy keeps the timestamp of
+     * the record it copies (when that reached Kafka: this topic keeps the producer's timestamp),
+     * so the tasks measure its lateness as of its arrival. Co-partitioned with the observer
      * topics. A new engine rebuilds it from the source topics.
      */
     public static final Topic<String, Envelope> ENGINE_REFERENCE = new Topic<>(
