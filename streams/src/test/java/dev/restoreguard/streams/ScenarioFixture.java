@@ -55,6 +55,22 @@ final class ScenarioFixture implements AutoCloseable {
         return this;
     }
 
+    /** The events scenario lines stand for, in arrival order, without sending them. */
+    List<Routed> events(final String... lines) {
+        final List<Routed> routed = new ArrayList<>();
+        for (String l : lines) {
+            if (reader.read(++line, l) instanceof ScenarioReader.Events events) {
+                routed.addAll(events.events());
+            }
+        }
+        return routed;
+    }
+
+    /** Sends one event that arrived at {@code arrival}, whatever was sent before it. */
+    void send(final Routed event, final long arrival) {
+        driver.send(event.topic(), event.key(), event.envelope(), arrival);
+    }
+
     ReplayDriver driver() {
         return driver;
     }

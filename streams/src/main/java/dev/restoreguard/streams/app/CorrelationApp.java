@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,7 +21,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -308,6 +312,7 @@ public final class CorrelationApp implements AutoCloseable {
                     missing.removeAll(existing);
                     if (missing.isEmpty()) {
                         LOGGER.atInfo().addKeyValue("topics", required.size()).log("every engine topic exists");
+                        warnAboutEventTimestamps(admin, required);
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {
@@ -337,6 +342,40 @@ public final class CorrelationApp implements AutoCloseable {
         } finally {
             // an unreachable broker leaves calls pending: do not wait for them to time out
             admin.close(Duration.ofSeconds(1));
+        }
+    }
+
+    /**
+     * Warns about judged topics whose record timestamp is the producer's (topics created before
+     * the catalog set {@link Topics#ARRIVAL_TIMESTAMPS}): collectors stamp their records with
+     * event time, so the engine would measure lateness by event time and never find a record too
+     * late. Best effort: a broker that does not answer only leaves the warning out.
+     */
+    private static void warnAboutEventTimestamps(final Admin admin, final Set<String> required) {
+        final String key = Topics.ARRIVAL_TIMESTAMPS.keySet().iterator().next();
+        final List<ConfigResource> judged = Topics.all().stream()
+                .filter(t -> required.contains(t.name()) && t.topicConfig().containsKey(key))
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
+        try {
+            final Map<ConfigResource, Config> configs = admin.describeConfigs(judged).all().get(6, TimeUnit.SECONDS);
+            final List<String> wrong = new ArrayList<>();
+            configs.forEach((resource, config) -> {
+                final ConfigEntry entry = config.get(key);
+                if (entry == null || !Topics.ARRIVAL_TIMESTAMPS.get(key).equals(entry.value())) {
+                    wrong.add(resource.name());
+                }
+            });
+            if (!wrong.isEmpty()) {
+                Collections.sort(wrong);
+                LOGGER.atWarn().addKeyValue("topics", wrong).addKeyValue("expected", key + "=" + Topics.ARRIVAL_TIMESTAMPS.get(key))
+                        .log("these topics keep the producers' timestamps (event time): no record will count as too"
+                                + " late; set the config on each, e.g. kafka-configs.sh --alter --entity-type topics"
+                                + " --entity-name <topic> --add-config " + key + "=" + Topics.ARRIVAL_TIMESTAMPS.get(key));
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            LOGGER.atDebug().setCause(e).log("could not read the topics' timestamp type");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -96,6 +96,8 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
     private final TrustedKeys trustedKeys;
     private ApprovalVerifier verifier;
     private boolean judgesReference;
+    /** The latest arrival of a reference copy this task has read (since it started). */
+    private long referenceArrival = Long.MIN_VALUE;
 
     public ObserverCorrelationProcessor(final Duration allowedLateness, final Duration sessionRetention,
                                         final TrustedKeys trustedKeys) {
@@ -130,26 +132,29 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         if (event.payload() instanceof ApprovalEvent && !admit(event)) {
             return; // not trusted, or a re-delivery: no state, and it does not move stream time
         }
-        final boolean revise = clock.mayRevise(event.at());
+        final long arrival = record.timestamp();
+        final boolean revise = clock.mayRevise(event.at(), arrival);
         if (!revise) {
             final boolean ownRecord = event.payload() instanceof HostsSnapshot || event.payload() instanceof RestoreEvent;
             if (ownRecord || judgesReference) { // a reference change is on every partition: counted once
                 TooLateRecords.record(event.kind());
             }
             LOGGER.atWarn().addKeyValue("event_id", event.eventId()).addKeyValue("kind", event.kind())
-                    .addKeyValue("late_by", clock.lateness(event.at()))
+                    .addKeyValue("late_by", clock.lateness(event.at(), arrival))
                     .log("record arrived later than the allowed lateness: applied to state, revises no earlier verdict");
         }
         if (event.payload() instanceof HostsSnapshot snapshot) {
             onHosts(event, snapshot, revise);
         } else if (event.payload() instanceof RestoreEvent restore) {
             onRestore(event, restore, revise);
-        } else if (!onReference(event, revise)) {
+        } else if (onReference(event, revise)) {
+            referenceArrival = Math.max(referenceArrival, arrival);
+        } else {
             LOGGER.atWarn().addKeyValue("event_id", event.eventId()).addKeyValue("kind", event.kind())
                     .log("unexpected event kind on an engine topic, ignored");
             return;
         }
-        clock.observe(event.at());
+        clock.observe(event.at(), arrival);
     }
 
     private String observerOf(final Envelope event) {
@@ -210,6 +215,11 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
             verdicts.add(verdict);
             dependencies.add(verdict.target());
             verdict.dnsRecords().forEach(r -> dependencies.add(r.name()));
+            if (!"dns".equals(verdict.resolvedBy()) && !"ip-literal".equals(verdict.resolvedBy())) {
+                // a record added to a name of a CNAME chain that led nowhere (or that only gave
+                // the intended environment) changes the verdict too
+                dependencies.addAll(reference.namesFollowed(verdict.target(), at));
+            }
             if (verdict.effectiveIp() != null) {
                 dependencies.add(ADDRESS + verdict.effectiveIp());
             }
@@ -472,11 +482,12 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
     }
 
     private void expire() {
+        clock.checkpoint();
         final Instant now = clock.streamTime();
         if (now == Instant.MIN) {
             return;
         }
-        book.expire(now.minus(allowedLateness), List.of(Judgment.HOSTS, Judgment.DNS), now.minus(ALERT_STATE_RETENTION));
+        book.expire(revisableByReference(now), List.of(Judgment.HOSTS, Judgment.DNS), now.minus(ALERT_STATE_RETENTION));
         final Instant sessionsBefore = now.minus(sessionRetention);
         book.expire(sessionsBefore, List.of(Judgment.RESTORE), now.minus(ALERT_STATE_RETENTION));
         final List<String> old = new ArrayList<>();
@@ -489,6 +500,19 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
             }
         }
         old.forEach(sessions::delete);
+    }
+
+    /**
+     * The oldest time a reference copy still to be read may revise (hosts-file and DNS verdicts
+     * are revised by reference changes only). While the task reads a backlog its own records can
+     * run ahead of the copies, so the copies still to come may be as old as the stream time at the
+     * arrival of the last copy read, less the allowed lateness.
+     */
+    private Instant revisableByReference(final Instant streamTime) {
+        final Instant atLastCopy = referenceArrival == Long.MIN_VALUE ? Instant.MIN
+                : clock.streamTimeAtArrival(referenceArrival);
+        final Instant from = atLastCopy == Instant.MIN || atLastCopy.isAfter(streamTime) ? streamTime : atLastCopy;
+        return from.minus(allowedLateness);
     }
 
     private void publish(final Alert alert) {

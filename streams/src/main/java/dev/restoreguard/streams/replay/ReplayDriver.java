@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,8 +27,11 @@ import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * Runs the real correlation topology in-process (Kafka Streams' {@link TopologyTestDriver}): one
- * task, one stream time, records applied in the order they are sent with their event time as
- * record timestamp. Used by {@code restoreguard replay} and by tests.
+ * task, one stream time, records applied in the order they are sent. The order they are sent in
+ * is the order they arrived in: each record's timestamp (its arrival, which a broker sets on
+ * append) is its event time, or just after the previous record's when that is later, so a record
+ * sent after a newer one is late by exactly as much as its event time says. Used by
+ * {@code restoreguard replay} and by tests.
  *
  * <p>Reads nothing from Kafka; {@link #send} feeds the catalog's input topics, {@link #finalAlerts}
  * reads {@code restoreguard.alerts}.
@@ -40,6 +44,7 @@ public final class ReplayDriver implements AutoCloseable {
     private final TestOutputTopic<String, Alert> alerts;
     private final Map<String, Alert> latest = new LinkedHashMap<>();
     private final List<Alert> published = new ArrayList<>();
+    private long lastArrival = Long.MIN_VALUE;
 
     public ReplayDriver(final EngineConfig base) {
         try {
@@ -62,13 +67,26 @@ public final class ReplayDriver implements AutoCloseable {
     }
 
     /**
-     * Sends one event to a catalog topic with its event time as record timestamp. Audit evidence
+     * Sends one event to a catalog topic; it arrives after everything sent before it. Audit evidence
      * (such as a Veeam mount) is kept for timelines, not judged; of {@code restoreguard.audit} only
      * collector heartbeats count (RG-910, judged on the driver's wall clock).
      *
      * @return whether the engine reads the topic
      */
     public boolean send(final String topic, final String key, final Envelope event) {
+        final long arrival = lastArrival == Long.MIN_VALUE ? event.timestamp()
+                : Math.max(lastArrival + 1, event.timestamp());
+        return send(topic, key, event, arrival);
+    }
+
+    /**
+     * Sends one event that arrived at {@code arrival} (epoch milliseconds), which may be before
+     * records already sent: what the engine sees when Kafka Streams reads a backlog's partitions
+     * in another order than they were written.
+     *
+     * @return whether the engine reads the topic
+     */
+    public boolean send(final String topic, final String key, final Envelope event, final long arrival) {
         final TestInputTopic<String, Envelope> input = inputs.get(topic);
         if (input == null) {
             if (Topics.events().stream().anyMatch(t -> t.name().equals(topic))) {
@@ -76,7 +94,8 @@ public final class ReplayDriver implements AutoCloseable {
             }
             throw new IllegalArgumentException("not an event topic of the catalog: " + topic);
         }
-        input.pipeInput(new TestRecord<>(key, event, event.at()));
+        input.pipeInput(new TestRecord<>(key, event, Instant.ofEpochMilli(arrival)));
+        lastArrival = Math.max(lastArrival, arrival);
         drain();
         return true;
     }

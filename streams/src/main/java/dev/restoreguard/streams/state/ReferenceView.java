@@ -178,9 +178,27 @@ public final class ReferenceView {
      * record, else the most recent CNAME, at most {@link #MAX_CNAME_STEPS} steps.
      */
     public Optional<DnsResolution> resolve(final String fqdn, final Instant t) {
+        return follow(fqdn, t, null);
+    }
+
+    /**
+     * Every name {@link #resolve} looks up for {@code fqdn} as of {@code t}, in order, including
+     * the one where a CNAME chain ends without an address: a record added to any of them can
+     * change the answer.
+     */
+    public List<String> namesFollowed(final String fqdn, final Instant t) {
+        final List<String> names = new ArrayList<>();
+        follow(fqdn, t, names);
+        return names;
+    }
+
+    private Optional<DnsResolution> follow(final String fqdn, final Instant t, final List<String> names) {
         final List<DnsRecord> chain = new ArrayList<>();
         String name = fqdn;
         for (int step = 0; step <= MAX_CNAME_STEPS; step++) {
+            if (names != null) {
+                names.add(name);
+            }
             final List<DnsRecord> records = dnsAsOf(name, t);
             final Optional<DnsRecord> address = records.stream().filter(r -> !"CNAME".equals(r.type())).findFirst();
             if (address.isPresent()) {
