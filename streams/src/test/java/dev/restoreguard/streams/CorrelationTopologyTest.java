@@ -290,6 +290,26 @@ class CorrelationTopologyTest {
         }
 
         @Test
+        void shouldReviseARestoreWhenALateRecordCompletesTheCnameChainItsTargetFollowed() {
+            fx.feed(INVENTORY, dns("2026-11-21T08:00:00Z", "add", "reports", "CNAME", "reports-db.corp.example"),
+                    restore("2026-11-21T12:00:00Z", "s1", "started", "reports"));
+            assertThat(fx.open()).containsExactly("RG-006 medium " + S1);
+            // the chain's last name gets its address 5 minutes before the restore, reported late
+            fx.feed(dns("2026-11-21T11:55:00Z", "add", "reports-db", "A", "10.20.1.15"));
+            assertThat(fx.open()).containsExactly("RG-001 critical " + S1);
+        }
+
+        @Test
+        void shouldReviseAHostsVerdictWhenALateRecordCompletesTheCnameChainOfItsName() {
+            // reports is no asset: its intended environment is where DNS sends it, through a CNAME
+            fx.feed(INVENTORY, dns("2026-11-21T08:00:00Z", "add", "reports", "CNAME", "reports-db.corp.example"),
+                    hosts("2026-11-21T12:00:00Z", OBS, "10.20.1.15 reports\n"));
+            assertThat(fx.open()).isEmpty();
+            fx.feed(dns("2026-11-21T11:55:00Z", "add", "reports-db", "A", "10.30.1.15"));
+            assertThat(fx.open()).containsExactly("RG-003 high hosts:" + OBS + ":reports.corp.example:10.20.1.15");
+        }
+
+        @Test
         void shouldRaiseAMissingAlertWhenALateHostsSnapshotArrives() {
             fx.feed(INVENTORY, DEV_DNS, restore("2026-11-20T16:02:00Z", "s1", "started", "sql-dev-01"));
             assertThat(fx.open()).isEmpty();

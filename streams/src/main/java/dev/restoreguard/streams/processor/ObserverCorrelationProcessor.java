@@ -181,9 +181,10 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
     }
 
     private void judgeHosts(final String observer, final HostsState state, final String key, final boolean revise) {
-        final List<Finding> findings = hostsRule.judge(observer, state);
-        book.record(new Judgment(key, Judgment.HOSTS, state.at(), observer, List.copyOf(state.firstEntry().keySet()),
-                null, null), findings, revise);
+        final Set<String> dependencies = new LinkedHashSet<>(state.firstEntry().keySet());
+        final List<Finding> findings = hostsRule.judge(observer, state, dependencies);
+        book.record(new Judgment(key, Judgment.HOSTS, state.at(), observer, List.copyOf(dependencies), null, null),
+                findings, revise);
     }
 
     private void onRestore(final Envelope event, final RestoreEvent restore, final boolean revise) {

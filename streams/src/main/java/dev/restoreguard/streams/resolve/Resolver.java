@@ -11,6 +11,7 @@ import dev.restoreguard.streams.state.ReferenceView.DnsRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -109,8 +110,17 @@ public final class Resolver {
      */
     public InventoryIndex.Environment intendedEnvironment(final String name, final InventoryIndex inventory,
                                                          final Instant at) {
+        return intendedEnvironment(name, inventory, at, null);
+    }
+
+    /**
+     * {@link #intendedEnvironment(String, InventoryIndex, Instant)}, adding the DNS names it looked
+     * up to {@code followed} (when not null): a record added to one of them can change the answer.
+     */
+    public InventoryIndex.Environment intendedEnvironment(final String name, final InventoryIndex inventory,
+                                                         final Instant at, final Collection<String> followed) {
         final Optional<InventoryIndex.Asset> asset = inventory.asset(name);
-        return intendedEnvironment(asset, asset.isPresent() ? Optional.empty() : reference.resolve(name, at),
+        return intendedEnvironment(asset, asset.isPresent() ? Optional.empty() : reference.resolve(name, at, followed),
                 inventory);
     }
 

@@ -6,6 +6,7 @@ import dev.restoreguard.streams.resolve.Resolver;
 import dev.restoreguard.streams.state.HostsState;
 import dev.restoreguard.streams.state.InventoryIndex;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,15 @@ public final class HostsOverrideCrossesEnvironment {
 
     /** Every crossing entry of the snapshot, one finding per (name, address). */
     public List<Finding> judge(final String observer, final HostsState snapshot) {
+        return judge(observer, snapshot, null);
+    }
+
+    /**
+     * {@link #judge(String, HostsState)}, adding to {@code followed} (when not null) the DNS names
+     * looked up for the entries' intended environments, CNAME chains included: a record added to
+     * one of them can change the verdict.
+     */
+    public List<Finding> judge(final String observer, final HostsState snapshot, final Collection<String> followed) {
         final InventoryIndex inventory = resolver.reference().inventoryAsOf(snapshot.at());
         final List<Finding> findings = new ArrayList<>();
         for (Map.Entry<String, HostsState.Entry> e : snapshot.firstEntry().entrySet()) {
@@ -33,7 +43,7 @@ public final class HostsOverrideCrossesEnvironment {
                 continue;
             }
             final String ip = e.getValue().address();
-            final InventoryIndex.Environment intended = resolver.intendedEnvironment(name, inventory, snapshot.at());
+            final InventoryIndex.Environment intended = resolver.intendedEnvironment(name, inventory, snapshot.at(), followed);
             final InventoryIndex.Environment actual = inventory.environmentOfIp(ip);
             if (!intended.known() || !actual.known() || intended.label().equals(actual.label())) {
                 continue;

@@ -9,6 +9,7 @@ import dev.restoreguard.events.inventory.InventorySnapshot;
 import dev.restoreguard.events.net.Names;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -178,7 +179,7 @@ public final class ReferenceView {
      * record, else the most recent CNAME, at most {@link #MAX_CNAME_STEPS} steps.
      */
     public Optional<DnsResolution> resolve(final String fqdn, final Instant t) {
-        return follow(fqdn, t, null);
+        return resolve(fqdn, t, null);
     }
 
     /**
@@ -188,16 +189,17 @@ public final class ReferenceView {
      */
     public List<String> namesFollowed(final String fqdn, final Instant t) {
         final List<String> names = new ArrayList<>();
-        follow(fqdn, t, names);
+        resolve(fqdn, t, names);
         return names;
     }
 
-    private Optional<DnsResolution> follow(final String fqdn, final Instant t, final List<String> names) {
+    /** {@link #resolve}, adding every name it looks up to {@code followed} (when not null). */
+    public Optional<DnsResolution> resolve(final String fqdn, final Instant t, final Collection<String> followed) {
         final List<DnsRecord> chain = new ArrayList<>();
         String name = fqdn;
         for (int step = 0; step <= MAX_CNAME_STEPS; step++) {
-            if (names != null) {
-                names.add(name);
+            if (followed != null) {
+                followed.add(name);
             }
             final List<DnsRecord> records = dnsAsOf(name, t);
             final Optional<DnsRecord> address = records.stream().filter(r -> !"CNAME".equals(r.type())).findFirst();
