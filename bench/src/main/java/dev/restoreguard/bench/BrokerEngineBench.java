@@ -23,12 +23,14 @@ import org.apache.kafka.streams.StreamsConfig;
  * topics are emptied, the inventory is published and the engine started with a fresh application
  * id and state directory; once the inventory is in, the mixed stream is published as fast as the
  * producer goes and the clock runs from its first record until the engine has committed the last
- * offset of every event topic it reads.
+ * offset of every event topic it reads. Then (not timed) its open alerts are compared with
+ * replay's for the same stream.
  */
 final class BrokerEngineBench {
 
     /** One run. */
-    record Run(int threads, int events, long nanos, long produceNanos, long startNanos, Map<String, Long> tooLate) {
+    record Run(int threads, int events, long nanos, long produceNanos, long startNanos, Map<String, Long> tooLate,
+               VerdictCheck.Comparison verdicts) {
         double eventsPerSecond() {
             return events / (nanos / 1e9);
         }
@@ -62,11 +64,12 @@ final class BrokerEngineBench {
      *
      * @param startTimeout   bound on reaching RUNNING and on reading the inventory (not timed)
      * @param catchUpTimeout bound on committing the whole stream once produced
+     * @param expected       what replay gives for the stream ({@link VerdictCheck#replay}); null: not checked
      * @throws TooSlowException when a bound is exceeded
      */
     static Run run(final BenchKafka kafka, final Routed inventory, final List<ProducerRecord<String, byte[]>> events,
-                   final int threads, final Path stateRoot, final Duration startTimeout, final Duration catchUpTimeout)
-            throws Exception {
+                   final int threads, final Path stateRoot, final Duration startTimeout, final Duration catchUpTimeout,
+                   final VerdictCheck.Verdicts expected) throws Exception {
         kafka.resetCatalogTopics();
         final String applicationId = "restoreguard-bench-engine-" + threads + "t-" + System.currentTimeMillis();
         final Path stateDir = Files.createDirectories(stateRoot.resolve(applicationId));
@@ -102,8 +105,10 @@ final class BrokerEngineBench {
                     throw tooSlow(kafka, applicationId, copies, copies.values().stream().mapToLong(Long::longValue)
                             .sum(), t0, catchUpTimeout, "reference-topic offsets");
                 }
-                return new Run(threads, events.size(), System.nanoTime() - t0, produced, startNanos,
-                        since(lateBefore, TooLateRecords.byKind()));
+                final long nanos = System.nanoTime() - t0;
+                final Map<String, Long> tooLate = since(lateBefore, TooLateRecords.byKind());
+                return new Run(threads, events.size(), nanos, produced, startNanos, tooLate, expected == null ? null
+                        : VerdictCheck.compare(expected, VerdictCheck.onTopic(kafka.bootstrap())));
             }
         } finally {
             Files.walk(stateDir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

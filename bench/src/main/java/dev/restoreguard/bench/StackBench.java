@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -101,6 +103,17 @@ public final class StackBench {
         say("machine: %d cores, %.1f GiB, JDK %s, load average %.1f", machine.cores(),
                 machine.memoryBytes() / 1024.0 / 1024 / 1024, machine.jdk(), machine.loadAverage());
         Files.createDirectories(options.work());
+        section("generation", () -> generate());
+        // The verdicts the engine runs are checked against need no stack: replay computes them
+        // while the stack starts (mostly waiting for two JVMs), and is done before anything is timed.
+        final CompletableFuture<VerdictCheck.Verdicts> expected = !selected("engine") ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> {
+            final long r0 = System.nanoTime();
+            final VerdictCheck.Verdicts verdicts = VerdictCheck.replay(inventory, mixed);
+            say("replay of the mixed stream (the verdicts engine runs are checked against): %,d open alerts, %,d ms",
+                    verdicts.open().size(), (System.nanoTime() - r0) / 1_000_000);
+            return verdicts;
+        }, runnable -> new Thread(runnable, "bench-verdicts").start());
         final LocalStack stack = new LocalStack(options.settings(), line -> say("  stack: %s", line));
         final StackStatus before = stack.status();
         final boolean wasRunning = before.kafka().state() != ComponentStatus.State.STOPPED
@@ -116,7 +129,14 @@ public final class StackBench {
                 "elasticsearch", options.settings().elasticsearchUrl(), "started_by_bench", !wasRunning,
                 "status", status.toString()));
         try (BenchKafka kafka = new BenchKafka(options.settings().bootstrapServers())) {
-            section("generation", () -> generate());
+            final long w0 = System.nanoTime();
+            try {
+                this.expected = expected.join();
+            } catch (CompletionException e) {
+                notes.add("Replay of the mixed stream failed, so no engine run's verdicts are checked: " + e.getCause());
+                say("replay of the mixed stream failed: %s", e.getCause());
+            }
+            sectionSeconds.put("verdicts (waited after the stack)", (System.nanoTime() - w0) / 1e9);
             section("kafka", () -> kafkaLimit(kafka));
             section("engine", () -> engine(kafka));
             section("latency", () -> latency(kafka));
@@ -140,6 +160,8 @@ public final class StackBench {
     private List<Routed> mixed;
     private List<ProducerRecord<String, byte[]>> mixedRecords;
     private double kafkaLimit = Double.NaN;
+    /** What replay gives for the mixed stream: the open alerts every engine run must end with. */
+    private VerdictCheck.Verdicts expected;
 
     private void generate() {
         final long t0 = System.nanoTime();
@@ -194,7 +216,7 @@ public final class StackBench {
             final BrokerEngineBench.Run run;
             try {
                 run = BrokerEngineBench.run(kafka, inventory, mixedRecords, threads, options.work().resolve("engine-state"),
-                        options.engineStartTimeout(), options.engineCatchUpTimeout());
+                        options.engineStartTimeout(), options.engineCatchUpTimeout(), expected);
             } catch (BrokerEngineBench.TooSlowException e) {
                 // one run failing must not cost the other its figure
                 notes.add("Engine run with " + threads + " stream " + word
@@ -215,8 +237,16 @@ public final class StackBench {
             figures.add(Figure.of("engine", "records too late to revise, " + threads + " " + word,
                     late, "records", run.tooLate().isEmpty() ? "none" : "by kind " + run.tooLate()
                             + ": read beyond the allowed lateness, so verdicts were given without them"));
-            say("engine, %d thread(s): %,.0f events/s (%.2f of the Kafka limit); %,d records too late to revise %s",
-                    threads, rate, rate / kafkaLimit, late, run.tooLate());
+            if (run.verdicts() != null) {
+                figures.add(new Figure("engine", "open alerts differing from replay, " + threads + " " + word,
+                        run.verdicts().differing(), "alerts", Figure.Target.atMost(0), run.verdicts().summary()));
+                figures.add(Figure.of("engine", "alerts raised and retracted while catching up, " + threads + " " + word,
+                        run.verdicts().retractedExtras(), "alerts", "retracted on the alerts topic, never raised by replay:"
+                                + " judged before a record the engine read later, revised when it came"));
+            }
+            say("engine, %d thread(s): %,.0f events/s (%.2f of the Kafka limit); %,d records too late to revise %s;"
+                    + " verdicts: %s", threads, rate, rate / kafkaLimit, late, run.tooLate(),
+                    run.verdicts() == null ? "not checked" : run.verdicts().summary());
         }
         raw.put("engine", runs);
     }
@@ -338,10 +368,14 @@ public final class StackBench {
         void run() throws Exception;
     }
 
-    private void section(final String name, final Section section) {
-        // -Drestoreguard.bench.sections=kafka,engine runs only those (and the stream generation): for profiling one
+    /** -Drestoreguard.bench.sections=kafka,engine runs only those (and the stream generation): for profiling one. */
+    private static boolean selected(final String name) {
         final String only = System.getProperty("restoreguard.bench.sections");
-        if (only != null && !"generation".equals(name) && !List.of(only.split(",")).contains(name)) {
+        return only == null || "generation".equals(name) || List.of(only.split(",")).contains(name);
+    }
+
+    private void section(final String name, final Section section) {
+        if (!selected(name)) {
             return;
         }
         say("== %s (load average %.1f)", name, Machine.loadNow());
