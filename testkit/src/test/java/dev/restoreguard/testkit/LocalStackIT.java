@@ -22,7 +22,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,6 +63,24 @@ class LocalStackIT {
                 topic.topicConfig().forEach((key, value) ->
                         assertThat(config.get(key).value()).as(topic.name() + " " + key).isEqualTo(value));
             }
+        }
+    }
+
+    @Test
+    void shouldStampArrivalTimeAgainOnACatalogTopicCreatedWithProducerTimestamps(final TestStack stack) throws Exception {
+        final ConfigResource restores = new ConfigResource(ConfigResource.Type.TOPIC, Topics.RESTORES.name());
+        final String key = "message.timestamp.type";
+        try (Admin admin = Admin.create(stack.kafkaConfig())) {
+            // what a topic created before the catalog asked for arrival timestamps looks like
+            admin.incrementalAlterConfigs(Map.of(restores, List.of(new AlterConfigOp(new ConfigEntry(key, "CreateTime"),
+                    AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+            final List<String> progress = new java.util.ArrayList<>();
+
+            new LocalStack(LocalStackExtension.settings(), progress::add).up();
+
+            final Config config = admin.describeConfigs(List.of(restores)).all().get(30, TimeUnit.SECONDS).get(restores);
+            assertThat(config.get(key).value()).isEqualTo("LogAppendTime");
+            assertThat(progress).anySatisfy(line -> assertThat(line).contains(Topics.RESTORES.name()).contains(key));
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +23,16 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -206,6 +211,42 @@ final class KafkaNode {
             throw new StackException("Interrupted while creating topics", e);
         } catch (final ExecutionException | TimeoutException e) {
             throw new StackException("Cannot list topics on " + address() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sets the catalog's record timestamp type ({@link Topics#ARRIVAL_TIMESTAMPS}) on existing
+     * catalog topics that lack it: topics created before the catalog asked for it keep the
+     * producers' timestamps (event time), and the engine would then find no record too late. Other
+     * configuration of existing topics is left alone. Returns the topics changed.
+     */
+    List<String> alignTimestampTypes() {
+        final String key = Topics.ARRIVAL_TIMESTAMPS.keySet().iterator().next();
+        final String wanted = Topics.ARRIVAL_TIMESTAMPS.get(key);
+        try (Admin admin = admin()) {
+            final List<ConfigResource> catalog = Topics.all().stream().filter(t -> t.topicConfig().containsKey(key))
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
+            final Map<ConfigResource, Config> configs = admin.describeConfigs(catalog).all()
+                    .get(ADMIN_CALL.toMillis(), TimeUnit.MILLISECONDS);
+            final Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
+            configs.forEach((resource, config) -> {
+                final ConfigEntry entry = config.get(key);
+                if (entry == null || !wanted.equals(entry.value())) {
+                    changes.put(resource, List.of(new AlterConfigOp(new ConfigEntry(key, wanted), AlterConfigOp.OpType.SET)));
+                }
+            });
+            if (changes.isEmpty()) {
+                return List.of();
+            }
+            admin.incrementalAlterConfigs(changes).all().get(ADMIN_CALL.toMillis(), TimeUnit.MILLISECONDS);
+            final List<String> changed = changes.keySet().stream().map(ConfigResource::name).sorted().toList();
+            LOGGER.atInfo().addKeyValue("topics", changed).addKeyValue(key, wanted).log("Aligned the topics' timestamp type");
+            return changed;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("Interrupted while setting the topics' timestamp type", e);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new StackException("Cannot set " + key + " on the catalog topics on " + address() + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.restoreguard.infra.stack;
 
+import dev.restoreguard.events.Topics;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -250,6 +251,11 @@ public final class LocalStack {
             progress.accept(created.isEmpty()
                     ? "All catalog topics exist"
                     : "Created " + created.size() + " topics: " + String.join(", ", created));
+            final List<String> aligned = kafka.alignTimestampTypes();
+            if (!aligned.isEmpty()) {
+                progress.accept("Set " + Topics.ARRIVAL_TIMESTAMPS.entrySet().iterator().next() + " on " + String.join(", ", aligned)
+                        + " (created before the catalog asked for it: the engine counts lateness in arrival order)");
+            }
 
             if (esLauncher != null) {
                 elasticsearch.awaitHealthy(esLauncher, deadline);

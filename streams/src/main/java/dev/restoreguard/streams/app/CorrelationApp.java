@@ -369,8 +369,9 @@ public final class CorrelationApp implements AutoCloseable {
                 Collections.sort(wrong);
                 LOGGER.atWarn().addKeyValue("topics", wrong).addKeyValue("expected", key + "=" + Topics.ARRIVAL_TIMESTAMPS.get(key))
                         .log("these topics keep the producers' timestamps (event time): no record will count as too"
-                                + " late; set the config on each, e.g. kafka-configs.sh --alter --entity-type topics"
-                                + " --entity-name <topic> --add-config " + key + "=" + Topics.ARRIVAL_TIMESTAMPS.get(key));
+                                + " late; `./restoreguard stack up` sets the config on a local stack, elsewhere set it on"
+                                + " each, e.g. kafka-configs.sh --alter --entity-type topics --entity-name <topic>"
+                                + " --add-config " + key + "=" + Topics.ARRIVAL_TIMESTAMPS.get(key));
             }
         } catch (ExecutionException | TimeoutException e) {
             LOGGER.atDebug().setCause(e).log("could not read the topics' timestamp type");
