@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -66,6 +67,7 @@ final class VerdictCheck {
                 "enable.auto.commit", false, "key.deserializer", StringDeserializer.class,
                 "value.deserializer", ByteArrayDeserializer.class);
         final Map<String, Alert> latest = new HashMap<>();
+        final Deserializer<Alert> alerts = Topics.ALERTS.valueSerde().deserializer();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
             final List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERTS.name()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -80,7 +82,7 @@ final class VerdictCheck {
                             + READ_TIMEOUT.toSeconds() + " s");
                 }
                 for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    latest.put(r.key(), Topics.ALERTS.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+                    latest.put(r.key(), alerts.deserialize(r.topic(), r.value()));
                 }
             }
         }
