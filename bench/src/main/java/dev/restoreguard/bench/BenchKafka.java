@@ -244,6 +244,20 @@ final class BenchKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the records in windows of {@code window}, each acknowledged before the next is sent,
+     * so that the broker stamps every record's arrival ({@code LogAppendTime}) after those of the
+     * windows before it: the producer keeps the stream's order across partitions to within one
+     * window. (Sent in one go, it appends the batches of different partitions in its own order,
+     * and a compressed stream's records arrive minutes of event time out of order.)
+     */
+    static void sendInOrder(final Producer<String, byte[]> producer, final List<ProducerRecord<String, byte[]>> records,
+                            final int window) throws Exception {
+        for (int from = 0; from < records.size(); from += window) {
+            sendAll(producer, records.subList(from, Math.min(records.size(), from + window)));
+        }
+    }
+
     @Override
     public void close() {
         admin.close(Duration.ofSeconds(10));

@@ -74,7 +74,7 @@ public final class StackBench {
          * a slow engine. The full run waits as long as 1M events may take.
          */
         public Duration engineCatchUpTimeout() {
-            return quick ? Duration.ofSeconds(45) : Duration.ofMinutes(60);
+            return quick ? Duration.ofSeconds(75) : Duration.ofMinutes(60);
         }
 
         /** How long the latency section waits for the last probes after the last one was sent. */
