@@ -22,13 +22,16 @@ public final class Topics {
     private static final Serde<Envelope> EVENTS = new JsonSerde<>(Envelope.class);
     private static final Duration MONTH = Duration.ofDays(30);
     private static final Duration YEAR = Duration.ofDays(365);
-    private static final String TIMESTAMP_TYPE = "message.timestamp.type";
+    /** The topic configuration that says what a record's timestamp is. */
+    public static final String TIMESTAMP_TYPE = "message.timestamp.type";
+    /** {@link #TIMESTAMP_TYPE}: the broker stamps each record when it appends it (its arrival). */
+    public static final String LOG_APPEND_TIME = "LogAppendTime";
     /**
      * The record timestamp of what the engine judges is when the record reached Kafka, not its
      * event time (that is in the envelope): the engine measures lateness in arrival order
      * (contract §3), and Kafka Streams aligns a task's partitions by it.
      */
-    public static final Map<String, String> ARRIVAL_TIMESTAMPS = Map.of(TIMESTAMP_TYPE, "LogAppendTime");
+    private static final Map<String, String> ARRIVAL_TIMESTAMPS = Map.of(TIMESTAMP_TYPE, LOG_APPEND_TIME);
 
     /** Raw Veeam syslog lines as received (key: sending host). */
     public static final Topic<String, String> RAW_VEEAM = new Topic<>(
@@ -57,7 +60,7 @@ public final class Topics {
             "restoreguard.inventory", "constant 'inventory'", KEY, EVENTS, 1, "compact", null,
             Map.of("max.message.bytes", Integer.toString(32 * 1024 * 1024),
                     "min.compaction.lag.ms", Long.toString(YEAR.toMillis()),
-                    TIMESTAMP_TYPE, ARRIVAL_TIMESTAMPS.get(TIMESTAMP_TYPE)));
+                    TIMESTAMP_TYPE, LOG_APPEND_TIME));
     /** Other audit evidence (Veeam mounts, unmapped Veeam events) and collector heartbeats (key: host). */
     public static final Topic<String, Envelope> AUDIT = new Topic<>(
             "restoreguard.audit", "host", KEY, EVENTS, 3, "delete", YEAR, Map.of());

@@ -215,14 +215,14 @@ final class KafkaNode {
     }
 
     /**
-     * Sets the catalog's record timestamp type ({@link Topics#ARRIVAL_TIMESTAMPS}) on existing
+     * Sets the catalog's record timestamp type ({@link Topics#LOG_APPEND_TIME}) on existing
      * catalog topics that lack it: topics created before the catalog asked for it keep the
      * producers' timestamps (event time), and the engine would then find no record too late. Other
      * configuration of existing topics is left alone. Returns the topics changed.
      */
     List<String> alignTimestampTypes() {
-        final String key = Topics.ARRIVAL_TIMESTAMPS.keySet().iterator().next();
-        final String wanted = Topics.ARRIVAL_TIMESTAMPS.get(key);
+        final String key = Topics.TIMESTAMP_TYPE;
+        final String wanted = Topics.LOG_APPEND_TIME;
         try (Admin admin = admin()) {
             final List<ConfigResource> catalog = Topics.all().stream().filter(t -> t.topicConfig().containsKey(key))
                     .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();

@@ -253,7 +253,7 @@ public final class LocalStack {
                     : "Created " + created.size() + " topics: " + String.join(", ", created));
             final List<String> aligned = kafka.alignTimestampTypes();
             if (!aligned.isEmpty()) {
-                progress.accept("Set " + Topics.ARRIVAL_TIMESTAMPS.entrySet().iterator().next() + " on " + String.join(", ", aligned)
+                progress.accept("Set " + Topics.TIMESTAMP_TYPE + "=" + Topics.LOG_APPEND_TIME + " on " + String.join(", ", aligned)
                         + " (created before the catalog asked for it: the engine counts lateness in arrival order)");
             }
 

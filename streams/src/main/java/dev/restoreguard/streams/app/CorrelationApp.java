@@ -347,12 +347,12 @@ public final class CorrelationApp implements AutoCloseable {
 
     /**
      * Warns about judged topics whose record timestamp is the producer's (topics created before
-     * the catalog set {@link Topics#ARRIVAL_TIMESTAMPS}): collectors stamp their records with
+     * the catalog set {@link Topics#LOG_APPEND_TIME}): collectors stamp their records with
      * event time, so the engine would measure lateness by event time and never find a record too
      * late. Best effort: a broker that does not answer only leaves the warning out.
      */
     private static void warnAboutEventTimestamps(final Admin admin, final Set<String> required) {
-        final String key = Topics.ARRIVAL_TIMESTAMPS.keySet().iterator().next();
+        final String key = Topics.TIMESTAMP_TYPE;
         final List<ConfigResource> judged = Topics.all().stream()
                 .filter(t -> required.contains(t.name()) && t.topicConfig().containsKey(key))
                 .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
@@ -361,17 +361,17 @@ public final class CorrelationApp implements AutoCloseable {
             final List<String> wrong = new ArrayList<>();
             configs.forEach((resource, config) -> {
                 final ConfigEntry entry = config.get(key);
-                if (entry == null || !Topics.ARRIVAL_TIMESTAMPS.get(key).equals(entry.value())) {
+                if (entry == null || !Topics.LOG_APPEND_TIME.equals(entry.value())) {
                     wrong.add(resource.name());
                 }
             });
             if (!wrong.isEmpty()) {
                 Collections.sort(wrong);
-                LOGGER.atWarn().addKeyValue("topics", wrong).addKeyValue("expected", key + "=" + Topics.ARRIVAL_TIMESTAMPS.get(key))
+                LOGGER.atWarn().addKeyValue("topics", wrong).addKeyValue("expected", key + "=" + Topics.LOG_APPEND_TIME)
                         .log("these topics keep the producers' timestamps (event time): no record will count as too"
                                 + " late; `./restoreguard stack up` sets the config on a local stack, elsewhere set it on"
                                 + " each, e.g. kafka-configs.sh --alter --entity-type topics --entity-name <topic>"
-                                + " --add-config " + key + "=" + Topics.ARRIVAL_TIMESTAMPS.get(key));
+                                + " --add-config " + key + "=" + Topics.LOG_APPEND_TIME);
             }
         } catch (ExecutionException | TimeoutException e) {
             LOGGER.atDebug().setCause(e).log("could not read the topics' timestamp type");
