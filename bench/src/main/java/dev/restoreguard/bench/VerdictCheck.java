@@ -63,11 +63,18 @@ final class VerdictCheck {
 
     /** What replay gives for the inventory and then the events, in that order. */
     static Verdicts replay(final Routed inventory, final List<Routed> events) {
-        try (ReplayDriver driver = new ReplayDriver(EngineConfig.defaults().withTrustedKeys(MixedStream.trustedKeys()))) {
+        return replay(driver -> {
             driver.send(inventory.topic(), inventory.key(), inventory.envelope());
             for (final Routed e : events) {
                 driver.send(e.topic(), e.key(), e.envelope());
             }
+        });
+    }
+
+    /** What the bench's engine configuration gives in replay for what {@code feed} sends. */
+    private static Verdicts replay(final java.util.function.Consumer<ReplayDriver> feed) {
+        try (ReplayDriver driver = new ReplayDriver(EngineConfig.defaults().withTrustedKeys(MixedStream.trustedKeys()))) {
+            feed.accept(driver);
             final List<Alert> alerts = driver.finalAlerts();
             return new Verdicts(open(alerts), names(alerts));
         }
@@ -87,13 +94,11 @@ final class VerdictCheck {
         arrived.sort(java.util.Comparator.<ConsumerRecord<String, byte[]>>comparingLong(ConsumerRecord::timestamp)
                 .thenComparing(r -> inputs.indexOf(r.topic())).thenComparingInt(ConsumerRecord::partition)
                 .thenComparingLong(ConsumerRecord::offset));
-        try (ReplayDriver driver = new ReplayDriver(EngineConfig.defaults().withTrustedKeys(MixedStream.trustedKeys()))) {
+        return replay(driver -> {
             for (final ConsumerRecord<String, byte[]> r : arrived) {
                 driver.send(r.topic(), r.key(), events.deserialize(r.topic(), r.value()), r.timestamp());
             }
-            final List<Alert> alerts = driver.finalAlerts();
-            return new Verdicts(open(alerts), names(alerts));
-        }
+        });
     }
 
     /** Reads {@code restoreguard.alerts} to its end (committed records only): the final version of each alert. */

@@ -98,4 +98,10 @@ public final class Topics {
         return List.of(RAW_VEEAM, RAW_WINDOWS_DNS, RAW_SERVICENOW, HOSTS, DNS, RESTORES, APPROVALS,
                 INVENTORY, AUDIT, ENGINE_REFERENCE, ALERTS, ALERT_DELIVERIES, DLQ);
     }
+
+    /** The topics whose records the broker stamps on append ({@link #LOG_APPEND_TIME}): those the engine judges. */
+    public static List<String> stampedOnAppend() {
+        return all().stream().filter(t -> LOG_APPEND_TIME.equals(t.topicConfig().get(TIMESTAMP_TYPE)))
+                .map(Topic::name).toList();
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.restoreguard.events.Topics;
 import dev.restoreguard.events.alert.Alert;
 import dev.restoreguard.producers.scenario.Routed;
+import dev.restoreguard.streams.replay.ReplayDriver;
 import dev.restoreguard.streams.processor.TooLateRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,7 @@ class ReadingOrderTest {
             long last = Long.MIN_VALUE;
             for (Routed r : fx.events(lines)) {
                 // as ReplayDriver.send stamps them: arrival order is the scenario's line order
-                last = last == Long.MIN_VALUE ? r.envelope().timestamp() : Math.max(last + 1, r.envelope().timestamp());
+                last = ReplayDriver.arrivalAfter(last, r.envelope());
                 arrived.add(new Arrived(r, last));
             }
             arrived.stream().sorted(order).forEach(a -> fx.send(a.event(), a.arrival()));

@@ -224,8 +224,8 @@ final class KafkaNode {
         final String key = Topics.TIMESTAMP_TYPE;
         final String wanted = Topics.LOG_APPEND_TIME;
         try (Admin admin = admin()) {
-            final List<ConfigResource> catalog = Topics.all().stream().filter(t -> t.topicConfig().containsKey(key))
-                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
+            final List<ConfigResource> catalog = Topics.stampedOnAppend().stream()
+                    .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
             final Map<ConfigResource, Config> configs = admin.describeConfigs(catalog).all()
                     .get(ADMIN_CALL.toMillis(), TimeUnit.MILLISECONDS);
             final Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();

@@ -353,9 +353,8 @@ public final class CorrelationApp implements AutoCloseable {
      */
     private static void warnAboutEventTimestamps(final Admin admin, final Set<String> required) {
         final String key = Topics.TIMESTAMP_TYPE;
-        final List<ConfigResource> judged = Topics.all().stream()
-                .filter(t -> required.contains(t.name()) && t.topicConfig().containsKey(key))
-                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
+        final List<ConfigResource> judged = Topics.stampedOnAppend().stream().filter(required::contains)
+                .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
         try {
             final Map<ConfigResource, Config> configs = admin.describeConfigs(judged).all().get(6, TimeUnit.SECONDS);
             final List<String> wrong = new ArrayList<>();

@@ -111,11 +111,9 @@ final class EngineClock {
         if (latestArrival == Long.MIN_VALUE) {
             return;
         }
-        final Map.Entry<Long, Long> step = byArrival.floorEntry(latestArrival);
-        if (step != null) {
-            meta.put(ARRIVAL, latestArrival);
-            meta.put(ARRIVAL_STREAM_TIME, step.getValue());
-        }
+        // no step lies after the latest arrival, so the last one is the stream time at it
+        meta.put(ARRIVAL, latestArrival);
+        meta.put(ARRIVAL_STREAM_TIME, byArrival.lastEntry().getValue());
     }
 
     /**

@@ -212,15 +212,11 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         final List<TargetVerdict> verdicts = new ArrayList<>();
         final Set<String> dependencies = new LinkedHashSet<>();
         for (String target : targets) {
-            final TargetVerdict verdict = resolver.judge(target, session.observer(), hostsState, at);
+            // every DNS name looked up (a CNAME chain that led nowhere included) is a dependency
+            final TargetVerdict verdict = resolver.judge(target, session.observer(), hostsState, at, dependencies);
             verdicts.add(verdict);
             dependencies.add(verdict.target());
             verdict.dnsRecords().forEach(r -> dependencies.add(r.name()));
-            if (!"dns".equals(verdict.resolvedBy()) && !"ip-literal".equals(verdict.resolvedBy())) {
-                // a record added to a name of a CNAME chain that led nowhere (or that only gave
-                // the intended environment) changes the verdict too
-                dependencies.addAll(reference.namesFollowed(verdict.target(), at));
-            }
             if (verdict.effectiveIp() != null) {
                 dependencies.add(ADDRESS + verdict.effectiveIp());
             }

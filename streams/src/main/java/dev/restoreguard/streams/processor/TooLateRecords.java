@@ -9,10 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Records this JVM's engines applied later than the allowed lateness (contract §3: applied to
  * state, revising no earlier verdict), by event kind. Each is also logged; the count is what an
  * operator watches ({@code restoreguard_engine_records_too_late_total}) because a burst of them
- * means verdicts were given without facts that preceded them: a collector that delivers late, or
- * an engine catching up on a backlog in which a task read its restores before the reference
- * copies of the DNS changes and approvals that came first. A reference change is on every
- * partition; it counts once (its copy on partition 0).
+ * means verdicts were given without facts that preceded them: a collector that delivered late
+ * (lateness counts in arrival order, so the order the engine reads a backlog in adds none). A
+ * reference change is on every partition; it counts once (its copy on partition 0).
  */
 public final class TooLateRecords {
 

@@ -74,9 +74,16 @@ public final class ReplayDriver implements AutoCloseable {
      * @return whether the engine reads the topic
      */
     public boolean send(final String topic, final String key, final Envelope event) {
-        final long arrival = lastArrival == Long.MIN_VALUE ? event.timestamp()
-                : Math.max(lastArrival + 1, event.timestamp());
-        return send(topic, key, event, arrival);
+        return send(topic, key, event, arrivalAfter(lastArrival, event));
+    }
+
+    /**
+     * The arrival {@link #send(String, String, Envelope)} gives an event sent after one that
+     * arrived at {@code previous} ({@link Long#MIN_VALUE}: none): its event time, or just after
+     * {@code previous} when that is later.
+     */
+    public static long arrivalAfter(final long previous, final Envelope event) {
+        return previous == Long.MIN_VALUE ? event.timestamp() : Math.max(previous + 1, event.timestamp());
     }
 
     /**

@@ -41,6 +41,16 @@ public final class Resolver {
      * @param at        the restore time
      */
     public TargetVerdict judge(final String rawTarget, final String observer, final HostsState hosts, final Instant at) {
+        return judge(rawTarget, observer, hosts, at, null);
+    }
+
+    /**
+     * {@link #judge(String, String, HostsState, Instant)}, adding to {@code followed} (when not
+     * null) every DNS name looked up, CNAME chains included, also where a chain led nowhere: a
+     * record added to one of them can change the verdict.
+     */
+    public TargetVerdict judge(final String rawTarget, final String observer, final HostsState hosts, final Instant at,
+                               final Collection<String> followed) {
         final InventoryIndex inventory = reference.inventoryAsOf(at);
         final Optional<String> literal = IpAddresses.normalize(rawTarget);
         final String target = literal.orElseGet(() -> Names.normalize(rawTarget, observer));
@@ -50,7 +60,7 @@ public final class Resolver {
         // DNS answers both questions (intended environment when the name is no asset, effective
         // target when no hosts entry decides): resolve it at most once
         final Optional<ReferenceView.DnsResolution> dns = literal.isPresent() || asset.isPresent() && entry != null
-                ? Optional.empty() : reference.resolve(target, at);
+                ? Optional.empty() : reference.resolve(target, at, followed);
 
         final InventoryIndex.Environment intended = literal.isPresent()
                 ? inventory.environmentOfIp(target)

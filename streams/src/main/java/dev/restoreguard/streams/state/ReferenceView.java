@@ -183,17 +183,10 @@ public final class ReferenceView {
     }
 
     /**
-     * Every name {@link #resolve} looks up for {@code fqdn} as of {@code t}, in order, including
-     * the one where a CNAME chain ends without an address: a record added to any of them can
-     * change the answer.
+     * {@link #resolve(String, Instant)}, adding every name it looks up to {@code followed} (when
+     * not null), including the one where a CNAME chain ends without an address: a record added to
+     * any of them can change the answer.
      */
-    public List<String> namesFollowed(final String fqdn, final Instant t) {
-        final List<String> names = new ArrayList<>();
-        resolve(fqdn, t, names);
-        return names;
-    }
-
-    /** {@link #resolve}, adding every name it looks up to {@code followed} (when not null). */
     public Optional<DnsResolution> resolve(final String fqdn, final Instant t, final Collection<String> followed) {
         final List<DnsRecord> chain = new ArrayList<>();
         String name = fqdn;
