@@ -61,7 +61,7 @@ final class ReferenceRecorder {
             store.put(ReferenceKeys.inventoryData(offset), json(event));
             // the version names its data and the snapshot's event id (shared index across tasks)
             store.put(ReferenceKeys.inventory(at, offset), ReferenceKeys.inventoryData(offset) + '|' + event.eventId());
-            view.onInventory();
+            view.onInventory(event);
             return Optional.of(List.of(ALL));
         }
         return Optional.empty();
