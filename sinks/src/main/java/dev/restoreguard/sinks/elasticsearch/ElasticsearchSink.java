@@ -66,6 +66,7 @@ public final class ElasticsearchSink implements Sink<Object> {
     public static final List<String> TEMPLATES = List.of("logs-restoreguard.events", "logs-restoreguard.alerts",
             "restoreguard-alerts");
 
+    private final String name;
     private final ElasticsearchSinkConfig config;
     private final ElasticsearchClient client;
     private final DeadLetterPublisher deadLetters;
@@ -83,6 +84,17 @@ public final class ElasticsearchSink implements Sink<Object> {
     public ElasticsearchSink(final ElasticsearchSinkConfig config, final ElasticsearchClient client,
                              final DeadLetterPublisher deadLetters, final RetryExecutor retry, final Metrics metrics,
                              final Map<String, String> templatesToInstall, final Clock clock) {
+        this("elasticsearch", config, client, deadLetters, retry, metrics, templatesToInstall, clock);
+    }
+
+    /**
+     * @param name the sink's name in logs, metrics and health ({@code elasticsearch},
+     *             {@code elasticsearch-alerts})
+     */
+    public ElasticsearchSink(final String name, final ElasticsearchSinkConfig config, final ElasticsearchClient client,
+                             final DeadLetterPublisher deadLetters, final RetryExecutor retry, final Metrics metrics,
+                             final Map<String, String> templatesToInstall, final Clock clock) {
+        this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.client = Objects.requireNonNull(client, "client");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
@@ -95,7 +107,7 @@ public final class ElasticsearchSink implements Sink<Object> {
 
     @Override
     public String name() {
-        return "elasticsearch";
+        return name;
     }
 
     public EcsDocuments documents() {

@@ -26,7 +26,7 @@ import java.util.List;
  * @param flushIntervalMs         how long a partial bulk may wait
  * @param requestTimeoutMs        how long to wait for one batch's acknowledgements before retrying it
  * @param retry                   per-item retry of 429/5xx/timeouts
- * @param groupId                 consumer group
+ * @param groupId                 consumer group of the events ({@link #alertsGroupId()}: the alerts')
  * @param eventTopics             normalized event topics to index
  * @param alertsTopic             the alerts topic
  * @param dlqTopic                the dead-letter topic
@@ -110,6 +110,11 @@ public record ElasticsearchSinkConfig(
         return new ElasticsearchSinkConfig(urls, apiKey, username, password, caFile, newNamespace, newLatestIndex,
                 bulkMaxOperations, bulkMaxBytes, bulkConcurrentRequests, flushIntervalMs, requestTimeoutMs, retry,
                 newGroupId, newEventTopics, newAlertsTopic, newDlqTopic);
+    }
+
+    /** The alerts' consumer group: apart from the events', so that no alert waits behind them. */
+    public String alertsGroupId() {
+        return groupId + "-alerts";
     }
 
     /** This configuration with another retry policy. */

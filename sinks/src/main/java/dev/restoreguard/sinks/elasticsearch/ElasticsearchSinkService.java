@@ -20,8 +20,10 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Assembles the Elasticsearch sink deployable: the client, the dead-letter publisher, the
- * {@link ElasticsearchSink} and its {@link SinkRunner} in consumer group {@code config.groupId()}.
+ * Assembles the Elasticsearch sink deployable: the client, the dead-letter publisher and two
+ * {@link ElasticsearchSink}s with their {@link SinkRunner}s: the events in consumer group
+ * {@code config.groupId()}, the alerts in {@code config.alertsGroupId()}, so that an alert is
+ * never queued behind the events.
  *
  * <p>Reads the normalized event topics and {@code restoreguard.alerts}; writes the events and alerts
  * data streams, the latest-state alert index and {@code restoreguard.dlq}.
@@ -47,17 +49,27 @@ public final class ElasticsearchSinkService {
         resources.add(client);
         final DeadLetterPublisher deadLetters = new DeadLetterPublisher(kafkaConfig, config.dlqTopic());
         resources.add(deadLetters);
-        final ElasticsearchSink sink = new ElasticsearchSink(config, client, deadLetters,
-                new RetryExecutor(config.retry(), Retriable.DEFAULT), metrics, templatesToInstall, Clock.systemUTC());
-        resources.add(sink);
         final Map<String, Deserializer<?>> byTopic = new HashMap<>();
         final JsonSerde<Envelope> events = new JsonSerde<>(Envelope.class);
         config.eventTopics().forEach(topic -> byTopic.put(topic, events));
         byTopic.put(config.alertsTopic(), new JsonSerde<>(Alert.class));
-        final List<String> topics = new ArrayList<>(config.eventTopics());
-        topics.add(config.alertsTopic());
-        final SinkRunner<Object> runner = new SinkRunner<>(sink, kafkaConfig, config.groupId(), topics,
-                new TopicDeserializer(byTopic), deadLetters, BATCH_BACKOFF, metrics);
-        return new SinkService("elasticsearch", List.of(runner), resources, metrics);
+        final TopicDeserializer deserializer = new TopicDeserializer(byTopic);
+        // Alerts in a loop and consumer group of their own: behind one consumer with the events, an
+        // alert waited for every event before it (a backlog of a burst or of catching up), and an
+        // alert should be searchable seconds after it is raised whatever the events' backlog.
+        final ElasticsearchSink eventSink = new ElasticsearchSink("elasticsearch", config, client, deadLetters,
+                new RetryExecutor(config.retry(), Retriable.DEFAULT), metrics, templatesToInstall, Clock.systemUTC());
+        final ElasticsearchSink alertSink = new ElasticsearchSink("elasticsearch-alerts", config, client, deadLetters,
+                new RetryExecutor(config.retry(), Retriable.DEFAULT), metrics, templatesToInstall, Clock.systemUTC());
+        resources.add(eventSink);
+        resources.add(alertSink);
+        final List<SinkRunner<?>> runners = new ArrayList<>();
+        runners.add(new SinkRunner<>(alertSink, kafkaConfig, config.alertsGroupId(), List.of(config.alertsTopic()),
+                deserializer, deadLetters, BATCH_BACKOFF, metrics));
+        if (!config.eventTopics().isEmpty()) {
+            runners.add(new SinkRunner<Object>(eventSink, kafkaConfig, config.groupId(), config.eventTopics(),
+                    deserializer, deadLetters, BATCH_BACKOFF, metrics));
+        }
+        return new SinkService("elasticsearch", runners, resources, metrics);
     }
 }

@@ -78,11 +78,19 @@ class ElasticsearchSinkIT {
                 Map.entry(unmappable.alert().id(), unmappable)));
     }
 
-    private SinkService startSink(final String group, final Metrics metrics) throws Exception {
-        final ElasticsearchSinkConfig config = ElasticsearchSinkConfig.DEFAULT
-                .withUrls(List.of(stack.elasticsearchUrl().toString()))
+    private ElasticsearchSinkConfig config(final String group) {
+        return ElasticsearchSinkConfig.DEFAULT.withUrls(List.of(stack.elasticsearchUrl().toString()))
                 .withTopology(group, List.of(eventsTopic), alertsTopic, dlqTopic, namespace, latestIndex);
-        final SinkService service = ElasticsearchSinkService.create(config, stack.kafkaConfig(), Map.of(), metrics);
+    }
+
+    /** The events' group consumed the events topic and the alerts' group the alerts topic. */
+    private boolean consumedBoth(final String group) throws Exception {
+        return Kafka.caughtUp(stack, group, Set.of(eventsTopic))
+                && Kafka.caughtUp(stack, config(group).alertsGroupId(), Set.of(alertsTopic));
+    }
+
+    private SinkService startSink(final String group, final Metrics metrics) throws Exception {
+        final SinkService service = ElasticsearchSinkService.create(config(group), stack.kafkaConfig(), Map.of(), metrics);
         service.start();
         return service;
     }
@@ -92,7 +100,7 @@ class ElasticsearchSinkIT {
     void shouldIndexEventsAndEveryAlertVersionAndKeepTheLatestState() throws Exception {
         final String group = "it-es-" + suffix;
         try (SinkService service = startSink(group, new Metrics())) {
-            Await.until("the sink consumed both topics", TIMEOUT, () -> Kafka.caughtUp(stack, group, Set.of(eventsTopic, alertsTopic)));
+            Await.until("the sink consumed both topics", TIMEOUT, () -> consumedBoth(group));
             assertThat(service.ready()).isTrue();
         }
         assertThat(es.count(eventsStream, null)).isEqualTo(Fixtures.events().size());
@@ -182,7 +190,7 @@ class ElasticsearchSinkIT {
         final Metrics metrics = new Metrics();
         try (SinkService service = startSink(group, metrics)) {
             Await.until("the second run consumed both topics", TIMEOUT,
-                    () -> Kafka.caughtUp(stack, group, Set.of(eventsTopic, alertsTopic)));
+                    () -> consumedBoth(group));
         }
         assertThat(es.count(eventsStream, null)).isEqualTo(Fixtures.events().size());
         assertThat(es.count(alertsStream, null)).isEqualTo(2);
