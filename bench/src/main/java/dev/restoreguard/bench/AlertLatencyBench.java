@@ -30,11 +30,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -58,7 +61,26 @@ final class AlertLatencyBench {
 
     /** Latencies in ms of the counted probes, per stage, and how many never arrived. */
     record Result(int probes, int warmup, double[] topicMs, double[] webhookMs, double[] searchMs, int lostTopic,
-                  int lostWebhook, int lostSearch, int badSignatures, double backgroundRate, long backgroundEvents) {
+                  int lostWebhook, int lostSearch, int badSignatures, double backgroundRate, long backgroundEvents,
+                  double[] topicMsInOrder, boolean warmedUp, double warmupSeconds, Backlog backlog) {
+    }
+
+    /**
+     * The engine's input not yet committed when the counted probes started and when the last was
+     * sent, and the input it committed per second in between: a probe waits behind the backlog,
+     * so a backlog that grows is an engine slower than the load, and the latency measures that.
+     */
+    record Backlog(long atStart, long atEnd, double engineRate) {
+    }
+
+    private static final List<String> ENGINE_INPUT = List.of(Topics.HOSTS.name(), Topics.DNS.name(),
+            Topics.RESTORES.name(), Topics.APPROVALS.name());
+
+    /** The records on the engine's input topics and those of them the engine has committed. */
+    private static long[] progress(final BenchKafka kafka, final String applicationId) throws Exception {
+        final Map<org.apache.kafka.common.TopicPartition, Long> end = kafka.endOffsets(ENGINE_INPUT);
+        return new long[] {end.values().stream().mapToLong(Long::longValue).sum(),
+                kafka.committedRecords(applicationId, end)};
     }
 
     private static final String PROBE_OBSERVER = "vbr-probe.corp.example";
@@ -69,7 +91,7 @@ final class AlertLatencyBench {
     static Result run(final BenchKafka kafka, final String esUrl, final Routed inventory, final int assets,
                       final int observers, final int probes, final int warmup, final double probeRate,
                       final double backgroundRate, final Path stateRoot, final Duration startTimeout,
-                      final Duration stragglerWait) throws Exception {
+                      final Duration warmupWait, final Duration stragglerWait) throws Exception {
         kafka.resetCatalogTopics();
         final String runId = Long.toString(System.currentTimeMillis());
         final String applicationId = "restoreguard-bench-latency-" + runId;
@@ -118,10 +140,7 @@ final class AlertLatencyBench {
                 throw new IllegalStateException("engine did not reach RUNNING within " + startTimeout.toSeconds()
                         + " s (state " + app.state() + ")");
             }
-            if (!BrokerEngineBench.awaitCaughtUp(kafka, applicationId, kafka.endOffsets(List.of(Topics.INVENTORY.name())),
-                    startTimeout)) {
-                throw new IllegalStateException("engine did not read the inventory within " + startTimeout.toSeconds() + " s");
-            }
+            BrokerEngineBench.awaitInventory(kafka, applicationId, startTimeout);
 
             final Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", kafka.bootstrap());
             final ElasticsearchSinkConfig es = ElasticsearchSinkConfig.DEFAULT.withUrls(List.of(esUrl)).withTopology(
@@ -141,18 +160,110 @@ final class AlertLatencyBench {
             final Thread searcher = Thread.ofPlatform().name("bench-es-poller").start(() ->
                     pollSearch(esUrl, alertIds, searchable, stop));
 
-            // background at a steady rate, probes interleaved at their own rate
-            final MixedStream.Generator background = new MixedStream.Generator(observers, assets, 7L, true);
-            final long start = System.nanoTime();
+            final String probePrefix = "probe-" + runId + "-";
+            final Pacer pacer = new Pacer(producer, new MixedStream.Generator(observers, assets, 7L, true),
+                    backgroundRate, probeRate, probePrefix, sent);
+            // Warm-up: the first probes over the background, then the background alone until the
+            // engine has judged every one of them (alert on the topic, the webhook and in
+            // Elasticsearch), so the counted probes meet a warm pipeline that has caught up, not
+            // the JIT's first minutes and a backlog of the start; bounded, and said when missed.
+            pacer.run(0, warmup, () -> true, 0);
+            final List<String> warm = IntStream.range(0, warmup).mapToObj(i -> probePrefix + i).toList();
+            final long w0 = System.nanoTime();
+            final boolean warmedUp = pacer.run(warmup, warmup, () -> onTopic.keySet().containsAll(warm)
+                    && onWebhook.keySet().containsAll(warm) && searchable.keySet().containsAll(warm),
+                    warmupWait.toNanos());
+            final double warmupSeconds = (System.nanoTime() - w0) / 1e9;
             final int total = warmup + probes;
-            long backgroundSent = 0;
-            int probesSent = 0;
+            final long counted0 = pacer.backgroundSent;
+            final long[] before = progress(kafka, applicationId);
+            final long start = System.nanoTime();
+            pacer.run(warmup, total, () -> true, 0);
+            final long backgroundSent = pacer.backgroundSent - counted0;
+            final double backgroundSeconds = (System.nanoTime() - start) / 1e9;
+            final long[] after = progress(kafka, applicationId);
+            final Backlog backlog = new Backlog(before[0] - before[1], after[0] - after[1],
+                    (after[1] - before[1]) / backgroundSeconds);
+            producer.flush();
+            final Map<String, Long> counted = new HashMap<>(sent);
+            counted.keySet().removeAll(warm);
+            // wait for the stragglers (bounded): every counted probe through all three stages
+            final long deadline = System.nanoTime() + stragglerWait.toNanos();
+            while (System.nanoTime() < deadline && !(onTopic.keySet().containsAll(counted.keySet())
+                    && onWebhook.keySet().containsAll(counted.keySet())
+                    && searchable.keySet().containsAll(counted.keySet()))) {
+                Thread.sleep(50);
+            }
+            stop.set(true);
+            topicReader.join();
+            searcher.join();
+            return new Result(probes, warmup, latencies(counted, onTopic), latencies(counted, onWebhook),
+                    latencies(counted, searchable), missing(counted, onTopic), missing(counted, onWebhook),
+                    missing(counted, searchable), badSignatures.get(), backgroundSent / backgroundSeconds, backgroundSent,
+                    inOrder(counted, onTopic, probePrefix, warmup, total), warmedUp, warmupSeconds, backlog);
+        } finally {
+            stop.set(true);
+            for (int i = open.size() - 1; i >= 0; i--) {
+                open.get(i).close();
+            }
+            receiver.stop(0);
+            Files.walk(stateDir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /**
+     * Sends the background at its rate with probe restores into production (each an RG-001
+     * alert) at theirs, from the bench's own thread.
+     */
+    private static final class Pacer {
+        private final Producer<String, byte[]> producer;
+        private final MixedStream.Generator background;
+        private final double backgroundRate;
+        private final double probeRate;
+        private final String sessionPrefix;
+        private final Map<String, Long> sent;
+        private final long start = System.nanoTime();
+        private long backgroundSent;
+        private int probesSent;
+
+        Pacer(final Producer<String, byte[]> producer, final MixedStream.Generator background, final double backgroundRate,
+              final double probeRate, final String sessionPrefix, final Map<String, Long> sent) {
+            this.producer = producer;
+            this.background = background;
+            this.backgroundRate = backgroundRate;
+            this.probeRate = probeRate;
+            this.sessionPrefix = sessionPrefix;
+            this.sent = sent;
+        }
+
+        /**
+         * Sends probes {@code from} (the next one) up to {@code to} on their schedule, the
+         * background beside them, then the background alone until {@code done} or {@code boundNanos}.
+         *
+         * @return whether {@code done} held before the bound
+         */
+        boolean run(final int from, final int to, final BooleanSupplier done, final long boundNanos)
+                throws InterruptedException {
+            // the probe schedule runs from the first probe of this call
+            final long probesStart = System.nanoTime();
             // At most one probe interval's worth of background per pass: when generating and sending
             // the background is slower than its rate (a loaded machine), an unbounded catch-up loop
             // grew longer every pass and held the probes back for minutes; this way the probes keep
             // their schedule and the background falls behind instead (its achieved rate is reported).
             final long backgroundPerPass = Math.max(1, (long) (backgroundRate / probeRate));
-            while (probesSent < total) {
+            long deadline = Long.MAX_VALUE;
+            while (true) {
+                if (probesSent >= to) {
+                    if (deadline == Long.MAX_VALUE) {
+                        deadline = System.nanoTime() + boundNanos;
+                    }
+                    if (done.getAsBoolean()) {
+                        return true;
+                    }
+                    if (System.nanoTime() >= deadline) {
+                        return false;
+                    }
+                }
                 final double elapsed = (System.nanoTime() - start) / 1e9;
                 long passBudget = backgroundPerPass;
                 while (backgroundSent < (long) (elapsed * backgroundRate) && passBudget-- > 0) {
@@ -164,48 +275,38 @@ final class AlertLatencyBench {
                     }
                 }
                 // while, not if: a slow iteration (generation under load) must not slow the probes down
-                while (probesSent < total && probesSent < (long) (elapsed * probeRate)) {
-                    final String session = "probe-" + runId + "-" + probesSent;
+                final double probeElapsed = (System.nanoTime() - probesStart) / 1e9;
+                while (probesSent < to && probesSent - from < (long) (probeElapsed * probeRate)) {
+                    final String session = sessionPrefix + probesSent;
                     final int asset = 1 + probesSent % 255; // 1..255: production
                     final Routed probe = new Routed(Topics.RESTORES.name(), PROBE_OBSERVER,
                             Envelope.of("bench", Instant.now(), PROBE_OBSERVER, new RestoreEvent("veeam", session,
                                     "started", MixedStream.assetName(asset), null, null, "CORP\\bench", null, null, null)));
                     final byte[] value = BenchKafka.serialize(probe);
-                    if (probesSent >= warmup) {
-                        sent.put(session, System.nanoTime());
-                    }
+                    sent.put(session, System.nanoTime());
                     producer.send(new ProducerRecord<>(probe.topic(), probe.key(), value));
                     probesSent++;
                 }
                 Thread.sleep(1); // pacing: both rates are far below what one send costs
             }
-            final double backgroundSeconds = (System.nanoTime() - start) / 1e9;
-            producer.flush();
-            // wait for the stragglers (bounded): every counted probe through all three stages
-            final long deadline = System.nanoTime() + stragglerWait.toNanos();
-            while (System.nanoTime() < deadline && !(onTopic.keySet().containsAll(sent.keySet())
-                    && onWebhook.keySet().containsAll(sent.keySet()) && searchable.keySet().containsAll(sent.keySet()))) {
-                Thread.sleep(50);
-            }
-            stop.set(true);
-            topicReader.join();
-            searcher.join();
-            return new Result(probes, warmup, latencies(sent, onTopic), latencies(sent, onWebhook),
-                    latencies(sent, searchable), missing(sent, onTopic), missing(sent, onWebhook),
-                    missing(sent, searchable), badSignatures.get(), backgroundSent / backgroundSeconds, backgroundSent);
-        } finally {
-            stop.set(true);
-            for (int i = open.size() - 1; i >= 0; i--) {
-                open.get(i).close();
-            }
-            receiver.stop(0);
-            Files.walk(stateDir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
     private static double[] latencies(final Map<String, Long> sent, final Map<String, Long> arrived) {
         return sent.entrySet().stream().filter(e -> arrived.containsKey(e.getKey()))
                 .mapToDouble(e -> (arrived.get(e.getKey()) - e.getValue()) / 1e6).toArray();
+    }
+
+    /** Each counted probe's latency in the order sent (NaN: lost), to tell a growing backlog from a floor. */
+    private static double[] inOrder(final Map<String, Long> sent, final Map<String, Long> arrived, final String prefix,
+                                    final int from, final int to) {
+        final double[] out = new double[to - from];
+        for (int i = from; i < to; i++) {
+            final Long s = sent.get(prefix + i);
+            final Long a = arrived.get(prefix + i);
+            out[i - from] = s == null || a == null ? Double.NaN : (a - s) / 1e6;
+        }
+        return out;
     }
 
     private static int missing(final Map<String, Long> sent, final Map<String, Long> arrived) {

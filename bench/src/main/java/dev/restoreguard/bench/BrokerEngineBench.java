@@ -89,10 +89,7 @@ final class BrokerEngineBench {
                     throw new TooSlowException("engine did not reach RUNNING within " + startTimeout.toSeconds()
                             + " s (state " + app.state() + ")");
                 }
-                final Map<TopicPartition, Long> inventoryEnd = kafka.endOffsets(List.of(Topics.INVENTORY.name()));
-                if (!awaitCaughtUp(kafka, applicationId, inventoryEnd, startTimeout)) {
-                    throw new TooSlowException("engine did not read the inventory within " + startTimeout.toSeconds() + " s");
-                }
+                awaitInventory(kafka, applicationId, startTimeout);
                 final long startNanos = System.nanoTime() - s0;
                 final Map<String, Long> lateBefore = TooLateRecords.byKind();
                 final long t0 = System.nanoTime();
@@ -118,6 +115,26 @@ final class BrokerEngineBench {
             }
         } finally {
             Files.walk(stateDir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /**
+     * Waits (not timed) until the engine has read the inventory and every task has applied its
+     * copy of it: the copies (one per partition of {@code restoreguard.engine.reference}, several
+     * MB each with 100,000 assets) are written when the inventory is read, so a wait on the
+     * inventory topic alone left each task's first seconds of a timed run to the inventory.
+     *
+     * @throws TooSlowException when {@code timeout} passes first (for each of the two waits)
+     */
+    static void awaitInventory(final BenchKafka kafka, final String applicationId, final Duration timeout)
+            throws Exception {
+        final Map<TopicPartition, Long> inventoryEnd = kafka.endOffsets(List.of(Topics.INVENTORY.name()));
+        if (!awaitCaughtUp(kafka, applicationId, inventoryEnd, timeout)) {
+            throw new TooSlowException("engine did not read the inventory within " + timeout.toSeconds() + " s");
+        }
+        if (!awaitCaughtUp(kafka, applicationId, afterLastMarker(kafka.endOffsets(REFERENCE)), timeout)) {
+            throw new TooSlowException("engine did not apply its copies of the inventory within "
+                    + timeout.toSeconds() + " s");
         }
     }
 

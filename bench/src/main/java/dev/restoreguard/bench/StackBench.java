@@ -39,9 +39,16 @@ public final class StackBench {
      * @param observers    backup servers in the mixed stream
      * @param assets       inventory assets
      * @param work         scratch folder (engine state, spools)
+     * @param backgroundRate events/s of the latency section's background load (the issue's 1,000)
      */
     public record Options(boolean quick, StackSettings settings, int engineEvents, int observers, int assets,
-                          Path work) {
+                          Path work, int backgroundRate) {
+
+        public Options {
+            if (backgroundRate < 1) {
+                throw new IllegalArgumentException("--background-rate must be at least 1 event/s, was " + backgroundRate);
+            }
+        }
 
         public int kafkaRecords() {
             return quick ? 30_000 : 200_000;
@@ -77,9 +84,17 @@ public final class StackBench {
             return quick ? Duration.ofSeconds(75) : Duration.ofMinutes(60);
         }
 
+        /**
+         * How long the latency section's warm-up may wait, with the background still running, for
+         * its probes to be through the pipeline before the counted probes start.
+         */
+        public Duration latencyWarmupWait() {
+            return quick ? Duration.ofSeconds(15) : Duration.ofSeconds(120);
+        }
+
         /** How long the latency section waits for the last probes after the last one was sent. */
         public Duration latencyStragglerWait() {
-            return quick ? Duration.ofSeconds(20) : Duration.ofSeconds(60);
+            return quick ? Duration.ofSeconds(15) : Duration.ofSeconds(60);
         }
     }
 
@@ -254,12 +269,19 @@ public final class StackBench {
     private void latency(final BenchKafka kafka) throws Exception {
         final int warmup = options.quick() ? 20 : 50;
         final AlertLatencyBench.Result r = AlertLatencyBench.run(kafka, options.settings().elasticsearchUrl(), inventory,
-                options.assets(), options.observers(), options.probes(), warmup, 20, 1000, options.work().resolve("latency-state"),
-                options.engineStartTimeout(), options.latencyStragglerWait());
-        final String how = String.format(Locale.ROOT, "%,d alerts (after %d warm-up) at 20/s over %,.0f ev/s background",
-                r.probes(), r.warmup(), r.backgroundRate());
+                options.assets(), options.observers(), options.probes(), warmup, 20, options.backgroundRate(), options.work().resolve("latency-state"),
+                options.engineStartTimeout(), options.latencyWarmupWait(), options.latencyStragglerWait());
+        final String how = String.format(Locale.ROOT, "%,d alerts at 20/s over %,.0f ev/s background, after %d warm-up"
+                        + " probes %s", r.probes(), r.backgroundRate(), r.warmup(), r.warmedUp()
+                        ? String.format(Locale.ROOT, "all through in %.1f s", r.warmupSeconds())
+                        : String.format(Locale.ROOT, "NOT all through within %.0f s (a backlog)", r.warmupSeconds()));
+
         final long wait = options.latencyStragglerWait().toSeconds();
         addLatency("topic", "produce → alerts topic", r.topicMs(), r.lostTopic(), 300, how, wait);
+        figures.add(Figure.of("latency", "engine input committed while probing", r.backlog().engineRate(), "events/s",
+                String.format(Locale.ROOT, "offered %,.0f ev/s and 20 probes/s; input not yet committed: %,d events when"
+                        + " the counted probes started, %,d when the last was sent", r.backgroundRate(),
+                        r.backlog().atStart(), r.backlog().atEnd())));
         addLatency("webhook", "produce → signed webhook received", r.webhookMs(), r.lostWebhook(), 500,
                 how + (r.badSignatures() > 0 ? ", " + r.badSignatures() + " bad signatures" : ", signatures verified"), wait);
         addLatency("search", "produce → searchable in Elasticsearch", r.searchMs(), r.lostSearch(), 2000,
@@ -267,6 +289,10 @@ public final class StackBench {
         final Map<String, Object> rawLatency = new LinkedHashMap<>();
         rawLatency.put("probes", r.probes());
         rawLatency.put("warmup", r.warmup());
+        rawLatency.put("warmed_up", r.warmedUp());
+        rawLatency.put("engine_backlog", Map.of("at_start", r.backlog().atStart(), "at_end", r.backlog().atEnd(),
+                "engine_events_per_second", r.backlog().engineRate()));
+        rawLatency.put("warmup_seconds", r.warmupSeconds());
         rawLatency.put("background_events", r.backgroundEvents());
         rawLatency.put("background_rate", r.backgroundRate());
         rawLatency.put("lost", Map.of("topic", r.lostTopic(), "webhook", r.lostWebhook(), "search", r.lostSearch()));
@@ -274,6 +300,9 @@ public final class StackBench {
         rawLatency.put("topic_ms", summary(r.topicMs()));
         rawLatency.put("webhook_ms", summary(r.webhookMs()));
         rawLatency.put("search_ms", summary(r.searchMs()));
+        // in the order sent, rounded: a latency that grows probe after probe is a backlog, a flat one a floor
+        rawLatency.put("topic_ms_in_order", Arrays.stream(r.topicMsInOrder())
+                .mapToObj(ms -> Double.isNaN(ms) ? null : Math.round(ms)).toList());
         raw.put("latency", rawLatency);
     }
 
@@ -341,7 +370,7 @@ public final class StackBench {
         say("syslog: %,.0f lines/s", Stats.median(s.linesPerSecond()));
 
         final CollectorBench.Idle idle = CollectorBench.idle(options.settings().bootstrapServers(),
-                options.quick() ? 10 : 60, options.work().resolve("idle"));
+                options.quick() ? 5 : 60, options.work().resolve("idle"));
         figures.add(new Figure("collectors", "idle collector heap after GC", idle.heapAfterGcMiB(), "MiB",
                 Figure.Target.atMost(64), String.format(Locale.ROOT, "child JVM: hosts-file collector, spool, Kafka publisher;"
                         + " RSS %.0f MiB", idle.rssMiB())));

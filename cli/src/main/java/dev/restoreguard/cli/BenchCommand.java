@@ -53,6 +53,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--assets", defaultValue = "100000", description = "inventory assets (default ${DEFAULT-VALUE})")
     private int assets;
 
+    @Option(names = "--background-rate", defaultValue = "1000",
+            description = "events/s of the latency section's background load (default ${DEFAULT-VALUE})")
+    private int backgroundRate;
+
     @Option(names = "--out", defaultValue = "target/bench", description = "folder of the raw JSON (default ${DEFAULT-VALUE})")
     private Path outDir;
 
@@ -66,9 +70,14 @@ public final class BenchCommand implements Callable<Integer> {
         // a shared, loaded machine starts Elasticsearch slowly: wait longer than 'stack up' does
         final StackSettings settings = StackSettings.forHome(home).withPorts(kafkaPort, controllerPort, esPort)
                 .withStartTimeout(java.time.Duration.ofMinutes(6));
-        final StackBench.Options options = new StackBench.Options(quick, settings,
-                engineEvents != null ? engineEvents : quick ? 10_000 : 1_000_000,
-                observers != null ? observers : quick ? 2_000 : 10_000, assets, home.resolve("work"));
+        final StackBench.Options options;
+        try {
+            options = new StackBench.Options(quick, settings,
+                    engineEvents != null ? engineEvents : quick ? 10_000 : 1_000_000,
+                    observers != null ? observers : quick ? 2_000 : 10_000, assets, home.resolve("work"), backgroundRate);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         final Report report = new StackBench(options, out).run();
         out.println();
         out.print(report.table());
