@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -57,18 +58,18 @@ public final class ElasticsearchSinkService {
         // Alerts in a loop and consumer group of their own: behind one consumer with the events, an
         // alert waited for every event before it (a backlog of a burst or of catching up), and an
         // alert should be searchable seconds after it is raised whatever the events' backlog.
-        final ElasticsearchSink eventSink = new ElasticsearchSink("elasticsearch", config, client, deadLetters,
-                new RetryExecutor(config.retry(), Retriable.DEFAULT), metrics, templatesToInstall, Clock.systemUTC());
-        final ElasticsearchSink alertSink = new ElasticsearchSink("elasticsearch-alerts", config, client, deadLetters,
-                new RetryExecutor(config.retry(), Retriable.DEFAULT), metrics, templatesToInstall, Clock.systemUTC());
-        resources.add(eventSink);
-        resources.add(alertSink);
+        final Function<String, ElasticsearchSink> sinkNamed = name -> {
+            final ElasticsearchSink sink = new ElasticsearchSink(name, config, client, deadLetters,
+                    new RetryExecutor(config.retry(), Retriable.DEFAULT), metrics, templatesToInstall, Clock.systemUTC());
+            resources.add(sink);
+            return sink;
+        };
         final List<SinkRunner<?>> runners = new ArrayList<>();
-        runners.add(new SinkRunner<>(alertSink, kafkaConfig, config.alertsGroupId(), List.of(config.alertsTopic()),
-                deserializer, deadLetters, BATCH_BACKOFF, metrics));
+        runners.add(new SinkRunner<>(sinkNamed.apply("elasticsearch-alerts"), kafkaConfig, config.alertsGroupId(),
+                List.of(config.alertsTopic()), deserializer, deadLetters, BATCH_BACKOFF, metrics));
         if (!config.eventTopics().isEmpty()) {
-            runners.add(new SinkRunner<Object>(eventSink, kafkaConfig, config.groupId(), config.eventTopics(),
-                    deserializer, deadLetters, BATCH_BACKOFF, metrics));
+            runners.add(new SinkRunner<>(sinkNamed.apply("elasticsearch"), kafkaConfig, config.groupId(),
+                    config.eventTopics(), deserializer, deadLetters, BATCH_BACKOFF, metrics));
         }
         return new SinkService("elasticsearch", runners, resources, metrics);
     }
