@@ -62,4 +62,17 @@ class StateExpiryTest {
         fx.feed(hosts("2026-11-23T16:30:00Z", "vbr01.corp.example", "10.20.1.15 sql-dev-01\n# moved\n"));
         assertThat(fx.published()).hasSize(before);
     }
+
+    @Test
+    void shouldForgetASessionThatNoRecordGaveATargetAfterItsRetention() {
+        // a session never judged (no record named a target) has no judgment to expire with it
+        fx.feed(INVENTORY, restore("2026-11-20T16:00:00Z", "s1", "started", null));
+        assertThat(count(StoreNames.SESSIONS)).isEqualTo(1);
+        assertThat(count(StoreNames.OBSERVER_JUDGMENTS)).isZero();
+
+        fx.feed(restore("2026-11-23T16:00:00Z", "s2", "started", "sql-stg-01"));
+        fx.driver().advanceWallClock(Duration.ofMinutes(2));
+
+        assertThat(count(StoreNames.SESSIONS)).isEqualTo(1); // only s2
+    }
 }

@@ -45,6 +45,7 @@ final class JudgmentBook {
     private static final String BY_OBSERVER = "~o\0";
     private static final char SEP = '\0';
     private final KeyValueStore<String, AlertState> alerts;
+    private final StoreSweep<AlertState> alertSweep;
     private final Consumer<Alert> publish;
 
     JudgmentBook(final KeyValueStore<String, Judgment> judgments, final KeyValueStore<String, String> byTime,
@@ -52,6 +53,7 @@ final class JudgmentBook {
         this.judgments = judgments;
         this.byTime = byTime;
         this.alerts = alerts;
+        this.alertSweep = new StoreSweep<>(alerts, StoreSweep.BATCH);
         this.publish = publish;
         if (byTime.get(INDEX_VERSION) == null) {
             // state written before the dependency index existed: index it once
@@ -298,10 +300,12 @@ final class JudgmentBook {
 
     /**
      * Forgets judgments that can no longer be revised: those older than {@code revisable} of the
-     * kinds in {@code kinds}. Alerts they supported become permanent. Alert states untouched since
-     * {@code alertsBefore} are forgotten too.
+     * kinds in {@code kinds}. Alerts they supported become permanent.
+     *
+     * @return the keys of the judgments forgotten
      */
-    void expire(final Instant revisable, final List<String> kinds, final Instant alertsBefore) {
+    List<String> expire(final Instant revisable, final List<String> kinds) {
+        final List<String> forgotten = new ArrayList<>();
         final List<KeyValue<String, String>> old = new ArrayList<>();
         try (KeyValueIterator<String, String> it = byTime.range("", ReferenceKeys.time(revisable.toEpochMilli()))) {
             while (it.hasNext()) {
@@ -333,17 +337,17 @@ final class JudgmentBook {
             }
             judgments.delete(j.key());
             byTime.delete(kv.key);
+            forgotten.add(j.key());
         }
-        final List<String> stale = new ArrayList<>();
-        try (KeyValueIterator<String, AlertState> it = alerts.all()) {
-            while (it.hasNext()) {
-                final KeyValue<String, AlertState> kv = it.next();
-                if (kv.value.supporters().isEmpty() && kv.value.touched().isBefore(alertsBefore)) {
-                    stale.add(kv.key);
-                }
-            }
-        }
-        stale.forEach(alerts::delete);
+        return forgotten;
+    }
+
+    /**
+     * Forgets, among the next alert states of a pass over them ({@link StoreSweep}), those no
+     * judgment supports that were untouched since {@code alertsBefore}.
+     */
+    void sweepAlerts(final Instant alertsBefore) {
+        alertSweep.sweep((id, state) -> state.supporters().isEmpty() && state.touched().isBefore(alertsBefore));
     }
 
     private static String timeKey(final Judgment j) {

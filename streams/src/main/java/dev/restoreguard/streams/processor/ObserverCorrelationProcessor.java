@@ -41,7 +41,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
@@ -85,6 +84,7 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
     private ProcessorContext<String, Alert> context;
     private VersionedKeyValueStore<String, HostsState> hosts;
     private KeyValueStore<String, RestoreSession> sessions;
+    private StoreSweep<RestoreSession> sessionSweep;
     private JudgmentBook book;
     private EngineClock clock;
     private ReferenceView reference;
@@ -111,6 +111,7 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         this.context = context;
         this.hosts = context.getStateStore(StoreNames.HOSTS);
         this.sessions = context.getStateStore(StoreNames.SESSIONS);
+        this.sessionSweep = new StoreSweep<>(sessions, StoreSweep.BATCH);
         this.book = new JudgmentBook(context.getStateStore(StoreNames.OBSERVER_JUDGMENTS),
                 context.getStateStore(StoreNames.OBSERVER_JUDGMENTS_BY_TIME),
                 context.getStateStore(StoreNames.OBSERVER_ALERTS), this::publish);
@@ -484,19 +485,13 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         if (now == Instant.MIN) {
             return;
         }
-        book.expire(revisableByReference(now), List.of(Judgment.HOSTS, Judgment.DNS), now.minus(ALERT_STATE_RETENTION));
+        book.expire(revisableByReference(now), List.of(Judgment.HOSTS, Judgment.DNS));
         final Instant sessionsBefore = now.minus(sessionRetention);
-        book.expire(sessionsBefore, List.of(Judgment.RESTORE), now.minus(ALERT_STATE_RETENTION));
-        final List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, RestoreSession> it = sessions.all()) {
-            while (it.hasNext()) {
-                final var kv = it.next();
-                if (kv.value.records().isEmpty() || kv.value.restoreTime().isBefore(sessionsBefore)) {
-                    old.add(kv.key);
-                }
-            }
-        }
-        old.forEach(sessions::delete);
+        // a session goes with its restore judgment (same key, same time), found by time, not by a scan
+        book.expire(sessionsBefore, List.of(Judgment.RESTORE)).forEach(sessions::delete);
+        // and the few never judged (no record named a target), found by a pass spread over minutes
+        sessionSweep.sweep((key, session) -> session.records().isEmpty() || session.restoreTime().isBefore(sessionsBefore));
+        book.sweepAlerts(now.minus(ALERT_STATE_RETENTION));
     }
 
     /**

@@ -80,7 +80,7 @@ class JudgmentBookTest {
     void shouldDropIndexEntriesOfExpiredJudgments() {
         final JudgmentBook book = book();
         book.record(restore("s1", T, "ip|10.20.1.15"), List.of(), true);
-        book.expire(T.plusSeconds(1), List.of(Judgment.RESTORE), T);
+        assertThat(book.expire(T.plusSeconds(1), List.of(Judgment.RESTORE))).containsExactly("restore|veeam|s1");
 
         assertThat(book.judgmentsDependingOn(Set.of("ip|10.20.1.15"), T.minusSeconds(60), j -> true)).isEmpty();
         assertThat(book.restoresOf("vbr01.corp.example", T.minusSeconds(60))).isEmpty();
