@@ -73,12 +73,9 @@ final class AlertLatencyBench {
     record Backlog(long atStart, long atEnd, double engineRate) {
     }
 
-    private static final List<String> ENGINE_INPUT = List.of(Topics.HOSTS.name(), Topics.DNS.name(),
-            Topics.RESTORES.name(), Topics.APPROVALS.name());
-
     /** The records on the engine's input topics and those of them the engine has committed. */
     private static long[] progress(final BenchKafka kafka, final String applicationId) throws Exception {
-        final Map<org.apache.kafka.common.TopicPartition, Long> end = kafka.endOffsets(ENGINE_INPUT);
+        final Map<org.apache.kafka.common.TopicPartition, Long> end = kafka.endOffsets(BrokerEngineBench.EVENT_TOPICS);
         return new long[] {end.values().stream().mapToLong(Long::longValue).sum(),
                 kafka.committedRecords(applicationId, end)};
     }
@@ -167,10 +164,10 @@ final class AlertLatencyBench {
             // engine has judged every one of them (alert on the topic, the webhook and in
             // Elasticsearch), so the counted probes meet a warm pipeline that has caught up, not
             // the JIT's first minutes and a backlog of the start; bounded, and said when missed.
-            pacer.run(0, warmup, () -> true, 0);
+            pacer.run(warmup, () -> true, 0);
             final List<String> warm = IntStream.range(0, warmup).mapToObj(i -> probePrefix + i).toList();
             final long w0 = System.nanoTime();
-            final boolean warmedUp = pacer.run(warmup, warmup, () -> onTopic.keySet().containsAll(warm)
+            final boolean warmedUp = pacer.run(warmup, () -> onTopic.keySet().containsAll(warm)
                     && onWebhook.keySet().containsAll(warm) && searchable.keySet().containsAll(warm),
                     warmupWait.toNanos());
             final double warmupSeconds = (System.nanoTime() - w0) / 1e9;
@@ -178,7 +175,7 @@ final class AlertLatencyBench {
             final long counted0 = pacer.backgroundSent;
             final long[] before = progress(kafka, applicationId);
             final long start = System.nanoTime();
-            pacer.run(warmup, total, () -> true, 0);
+            pacer.run(total, () -> true, 0);
             final long backgroundSent = pacer.backgroundSent - counted0;
             final double backgroundSeconds = (System.nanoTime() - start) / 1e9;
             final long[] after = progress(kafka, applicationId);
@@ -237,14 +234,14 @@ final class AlertLatencyBench {
         }
 
         /**
-         * Sends probes {@code from} (the next one) up to {@code to} on their schedule, the
+         * Sends the next probes up to {@code to} on their schedule, the
          * background beside them, then the background alone until {@code done} or {@code boundNanos}.
          *
          * @return whether {@code done} held before the bound
          */
-        boolean run(final int from, final int to, final BooleanSupplier done, final long boundNanos)
-                throws InterruptedException {
+        boolean run(final int to, final BooleanSupplier done, final long boundNanos) throws InterruptedException {
             // the probe schedule runs from the first probe of this call
+            final int from = probesSent;
             final long probesStart = System.nanoTime();
             // At most one probe interval's worth of background per pass: when generating and sending
             // the background is slower than its rate (a loaded machine), an unbounded catch-up loop

@@ -37,7 +37,8 @@ final class BrokerEngineBench {
         }
     }
 
-    private static final List<String> EVENT_TOPICS = List.of(Topics.HOSTS.name(), Topics.DNS.name(),
+    /** The engine's input topics the bench produces the mixed stream to. */
+    static final List<String> EVENT_TOPICS = List.of(Topics.HOSTS.name(), Topics.DNS.name(),
             Topics.RESTORES.name(), Topics.APPROVALS.name());
     private static final List<String> REFERENCE = List.of(Topics.ENGINE_REFERENCE.name());
     /**
