@@ -21,6 +21,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -88,19 +89,26 @@ public final class CorrelationTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(StoreNames.OBSERVER_META), Serdes.String(),
                 Serdes.Long()).withCachingEnabled());
 
-        final Produced<String, Envelope> broadcast = Produced.with(Serdes.String(), events)
-                .withStreamPartitioner(new EveryPartition());
+        // A reference change goes to every partition and Kafka Streams serializes a record once per
+        // partition it is sent to: the change becomes bytes once here and the copies share them.
+        final Produced<String, byte[]> broadcast = Produced.with(Serdes.String(), Serdes.ByteArray())
+                .withStreamPartitioner(new EveryPartition<>());
+        final Serializer<Envelope> toBytes = events.serializer();
+        final String referenceTopic = Topics.ENGINE_REFERENCE.name();
         final KStream<String, Envelope> dns = source(builder, Topics.DNS, "dns-source");
         dns.selectKey((fqdn, e) -> "dns|" + fqdn, Named.as("dns-reference-key"))
-                .to(Topics.ENGINE_REFERENCE.name(), broadcast.withName("dns-to-reference"));
+                .mapValues(e -> toBytes.serialize(referenceTopic, e), Named.as("dns-reference-bytes"))
+                .to(referenceTopic, broadcast.withName("dns-to-reference"));
         source(builder, Topics.APPROVALS, "approvals-source")
                 .filter((k, e) -> e.payload() instanceof ApprovalEvent, Named.as("approvals-only"))
                 .selectKey((k, e) -> "approval|" + ((ApprovalEvent) e.payload()).changeId(),
                         Named.as("approval-reference-key"))
-                .to(Topics.ENGINE_REFERENCE.name(), broadcast.withName("approvals-to-reference"));
+                .mapValues(e -> toBytes.serialize(referenceTopic, e), Named.as("approval-reference-bytes"))
+                .to(referenceTopic, broadcast.withName("approvals-to-reference"));
         source(builder, Topics.INVENTORY, "inventory-source")
                 .selectKey((k, e) -> "inventory", Named.as("inventory-reference-key"))
-                .to(Topics.ENGINE_REFERENCE.name(), broadcast.withName("inventory-to-reference"));
+                .mapValues(e -> toBytes.serialize(referenceTopic, e), Named.as("inventory-reference-bytes"))
+                .to(referenceTopic, broadcast.withName("inventory-to-reference"));
 
         final KStream<String, Envelope> hosts = source(builder, Topics.HOSTS, "hosts-source");
         final KStream<String, Envelope> restores = source(builder, Topics.RESTORES, "restores-source");
@@ -142,9 +150,9 @@ public final class CorrelationTopology {
     }
 
     /** Multicasts a record to every partition of the topic (KIP-837). */
-    static final class EveryPartition implements StreamPartitioner<String, Envelope> {
+    static final class EveryPartition<V> implements StreamPartitioner<String, V> {
         @Override
-        public Optional<Set<Integer>> partitions(final String topic, final String key, final Envelope value,
+        public Optional<Set<Integer>> partitions(final String topic, final String key, final V value,
                                                  final int numPartitions) {
             return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
         }
