@@ -33,12 +33,17 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param sessionTimeout     how long the group waits for a silent instance (crashed, SIGKILLed, cut off)
  *                           before its tasks move to another ({@code consumer.session.timeout.ms}); Kafka's
  *                           default 45 s; 6 s to 30 min, the bounds a broker accepts by default
+ * @param commitInterval     how often the engine commits ({@code commit.interval.ms}); under exactly-once every
+ *                           commit is a transaction and an alert becomes readable when its transaction commits,
+ *                           so this is the floor of an alert's latency and, by the transactions it saves, a lever
+ *                           on throughput (docs/benchmarks.md measures both); Kafka's default under
+ *                           exactly-once, 100 ms; 10 ms to 5 s (the transaction timeout is 10 s)
  */
 public record EngineConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
                            Duration allowedLateness, Duration historyRetention, Duration sessionRetention,
                            int httpPort, String processingGuarantee, boolean inMemoryState,
                            Duration collectorSilence, int standbyReplicas, TrustedKeys trustedKeys,
-                           Duration sessionTimeout) {
+                           Duration sessionTimeout, Duration commitInterval) {
 
     public EngineConfig {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap_servers", "required");
@@ -58,9 +63,12 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         sessionTimeout = sessionTimeout == null ? DEFAULT_SESSION_TIMEOUT : sessionTimeout;
         require(sessionTimeout.compareTo(MIN_SESSION_TIMEOUT) >= 0 && sessionTimeout.compareTo(MAX_SESSION_TIMEOUT) <= 0,
                 "session_timeout", "must be within " + SESSION_TIMEOUT_BOUNDS + ", was " + sessionTimeout);
+        commitInterval = commitInterval == null ? DEFAULT_COMMIT_INTERVAL : commitInterval;
+        require(commitInterval.compareTo(MIN_COMMIT_INTERVAL) >= 0 && commitInterval.compareTo(MAX_COMMIT_INTERVAL) <= 0,
+                "commit_interval", "must be within PT0.01S..PT5S, was " + commitInterval);
     }
 
-    /** Every setting but the session timeout, which stays Kafka's default. */
+    /** Every setting but the session timeout and the commit interval, which stay Kafka's defaults. */
     public EngineConfig(final String bootstrapServers, final String applicationId, final Path stateDir,
                         final int streamThreads, final Duration allowedLateness, final Duration historyRetention,
                         final Duration sessionRetention, final int httpPort, final String processingGuarantee,
@@ -68,8 +76,15 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
                         final TrustedKeys trustedKeys) {
         this(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness, historyRetention, sessionRetention,
                 httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys,
-                DEFAULT_SESSION_TIMEOUT);
+                DEFAULT_SESSION_TIMEOUT, DEFAULT_COMMIT_INTERVAL);
     }
+
+    /** Kafka Streams' {@code commit.interval.ms} default under exactly-once. */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+    private static final Duration MIN_COMMIT_INTERVAL = Duration.ofMillis(10);
+    // half of Kafka Streams' exactly-once transaction.timeout.ms (10 s): a longer interval would let
+    // the broker abort a transaction the engine still means to commit
+    private static final Duration MAX_COMMIT_INTERVAL = Duration.ofSeconds(5);
 
     /** The consumer's {@code session.timeout.ms} default. */
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
@@ -137,41 +152,48 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
                 duration(env, "RESTOREGUARD_ENGINE_COLLECTOR_SILENCE", d.collectorSilence()),
                 integer(env, "RESTOREGUARD_ENGINE_STANDBY_REPLICAS", d.standbyReplicas()),
                 TrustedKeys.fromEnvironment(env),
-                duration(env, "RESTOREGUARD_ENGINE_SESSION_TIMEOUT", d.sessionTimeout()));
+                duration(env, "RESTOREGUARD_ENGINE_SESSION_TIMEOUT", d.sessionTimeout()),
+                duration(env, "RESTOREGUARD_ENGINE_COMMIT_INTERVAL", d.commitInterval()));
     }
 
     public EngineConfig withBootstrapServers(final String servers) {
         return new EngineConfig(servers, applicationId, stateDir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys, sessionTimeout);
+                sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys, sessionTimeout, commitInterval);
     }
 
     public EngineConfig withAllowedLateness(final Duration lateness) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, lateness,
                 historyRetention.compareTo(lateness) >= 0 ? historyRetention : lateness, sessionRetention,
-                httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys, sessionTimeout);
+                httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys, sessionTimeout, commitInterval);
     }
 
     public EngineConfig withApplication(final String id, final Path dir, final int port) {
         return new EngineConfig(bootstrapServers, id, dir, streamThreads, allowedLateness, historyRetention,
-                sessionRetention, port, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys, sessionTimeout);
+                sessionRetention, port, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys, sessionTimeout, commitInterval);
+    }
+
+    /** This configuration committing every {@code interval} ({@code commit.interval.ms}). */
+    public EngineConfig withCommitInterval(final Duration interval) {
+        return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
+                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys, sessionTimeout, interval);
     }
 
     /** This configuration with key-value state in memory (replay, benchmarks). */
     public EngineConfig withInMemoryState() {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
-                historyRetention, sessionRetention, httpPort, processingGuarantee, true, collectorSilence, standbyReplicas, trustedKeys, sessionTimeout);
+                historyRetention, sessionRetention, httpPort, processingGuarantee, true, collectorSilence, standbyReplicas, trustedKeys, sessionTimeout, commitInterval);
     }
 
     /** This configuration with another collector-silence threshold (RG-910). */
     public EngineConfig withCollectorSilence(final Duration silence) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
-                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, silence, standbyReplicas, trustedKeys, sessionTimeout);
+                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, silence, standbyReplicas, trustedKeys, sessionTimeout, commitInterval);
     }
 
     /** This configuration trusting exactly {@code keys} for approval signatures. */
     public EngineConfig withTrustedKeys(final TrustedKeys keys) {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,
-                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, keys, sessionTimeout);
+                historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, keys, sessionTimeout, commitInterval);
     }
 
     private static Path path(final Map<String, String> env, final String key) {
@@ -216,6 +238,7 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) sessionTimeout.toMillis());
         // a heartbeat must come well inside the session (Kafka: at most a third of it)
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),

@@ -58,6 +58,23 @@ class EngineConfigTest {
     }
 
     @Test
+    void shouldCommitEveryHundredMillisecondsUnlessTheVariableSetsAnInterval() {
+        assertThat(EngineConfig.defaults().streamsProperties()).containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L);
+        assertThat(EngineConfig.fromEnvironment(Map.of("RESTOREGUARD_ENGINE_COMMIT_INTERVAL", "PT0.5S")).streamsProperties())
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500L);
+    }
+
+    @Test
+    void shouldRefuseACommitIntervalOutsideTheTransactionTimeoutNamingTheVariable() {
+        // at 10 s or more Kafka Streams' exactly-once transaction (10 s timeout) would be aborted by the broker
+        assertThatThrownBy(() -> EngineConfig.fromEnvironment(Map.of("RESTOREGUARD_ENGINE_COMMIT_INTERVAL", "PT10S")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("RESTOREGUARD_ENGINE_COMMIT_INTERVAL (engine.commit_interval): must be within PT0.01S..PT5S, was PT10S");
+        assertThatThrownBy(() -> EngineConfig.fromEnvironment(Map.of("RESTOREGUARD_ENGINE_COMMIT_INTERVAL", "PT0S")))
+                .hasMessageContaining("RESTOREGUARD_ENGINE_COMMIT_INTERVAL (engine.commit_interval)");
+    }
+
+    @Test
     void shouldNameTheVariableWhenAValueBreaksARuleOfTheConfiguration() {
         // the record's rules name its keys; a variable's reader looks for the variable (found by EngineConfigPropertiesTest)
         assertThatThrownBy(() -> EngineConfig.fromEnvironment(Map.of("RESTOREGUARD_ENGINE_STREAM_THREADS", "0")))
