@@ -87,7 +87,8 @@ final class AlertLatencyBench {
 
     static Result run(final BenchKafka kafka, final String esUrl, final Routed inventory, final int assets,
                       final int observers, final int probes, final int warmup, final double probeRate,
-                      final double backgroundRate, final Path stateRoot, final Duration startTimeout,
+                      final double backgroundRate, final Duration commitInterval, final Path stateRoot,
+                      final Duration startTimeout,
                       final Duration warmupWait, final Duration stragglerWait) throws Exception {
         kafka.resetCatalogTopics();
         final String runId = Long.toString(System.currentTimeMillis());
@@ -130,7 +131,8 @@ final class AlertLatencyBench {
         try (Producer<String, byte[]> producer = kafka.producer()) {
             BenchKafka.sendAll(producer, BenchKafka.records(List.of(inventory), null));
             final CorrelationApp app = new CorrelationApp(
-                    BrokerEngineBench.config(kafka.bootstrap(), applicationId, stateDir, 1), Duration.ofSeconds(60));
+                    BrokerEngineBench.config(kafka.bootstrap(), applicationId, stateDir, 1, commitInterval),
+                    Duration.ofSeconds(60));
             open.add(app);
             app.start();
             if (!app.awaitRunning(startTimeout)) {

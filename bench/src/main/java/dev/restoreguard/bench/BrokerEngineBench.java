@@ -52,11 +52,11 @@ final class BrokerEngineBench {
 
     /** Engine configuration for the bench: the defaults (exactly-once) on this broker, HTTP off. */
     static EngineConfig config(final String bootstrap, final String applicationId, final Path stateDir,
-                               final int threads) {
+                               final int threads, final Duration commitInterval) {
         final EngineConfig d = EngineConfig.defaults();
         return new EngineConfig(bootstrap, applicationId, stateDir, threads, d.allowedLateness(), d.historyRetention(),
                 d.sessionRetention(), 0, StreamsConfig.EXACTLY_ONCE_V2, false, d.collectorSilence(), d.standbyReplicas(),
-                MixedStream.trustedKeys());
+                MixedStream.trustedKeys(), d.sessionTimeout(), commitInterval);
     }
 
     /** A run that did not finish within its time bound; the message says how far it got. */
@@ -75,15 +75,15 @@ final class BrokerEngineBench {
      * @throws TooSlowException when a bound is exceeded
      */
     static Run run(final BenchKafka kafka, final Routed inventory, final List<ProducerRecord<String, byte[]>> events,
-                   final int threads, final Path stateRoot, final Duration startTimeout, final Duration catchUpTimeout,
-                   final VerdictCheck.Verdicts expected) throws Exception {
+                   final int threads, final Duration commitInterval, final Path stateRoot, final Duration startTimeout,
+                   final Duration catchUpTimeout, final VerdictCheck.Verdicts expected) throws Exception {
         kafka.resetCatalogTopics();
         final String applicationId = "restoreguard-bench-engine-" + threads + "t-" + System.currentTimeMillis();
         final Path stateDir = Files.createDirectories(stateRoot.resolve(applicationId));
         try (Producer<String, byte[]> producer = kafka.producer()) {
             BenchKafka.sendAll(producer, BenchKafka.records(List.of(inventory), null));
             final long s0 = System.nanoTime();
-            try (CorrelationApp app = new CorrelationApp(config(kafka.bootstrap(), applicationId, stateDir, threads),
+            try (CorrelationApp app = new CorrelationApp(config(kafka.bootstrap(), applicationId, stateDir, threads, commitInterval),
                     Duration.ofSeconds(60))) {
                 app.start();
                 if (!app.awaitRunning(startTimeout)) {

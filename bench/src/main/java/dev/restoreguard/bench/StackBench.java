@@ -6,6 +6,7 @@ import dev.restoreguard.infra.stack.LocalStack;
 import dev.restoreguard.infra.stack.StackSettings;
 import dev.restoreguard.infra.stack.StackStatus;
 import dev.restoreguard.producers.scenario.Routed;
+import dev.restoreguard.streams.app.EngineConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,13 +41,22 @@ public final class StackBench {
      * @param assets       inventory assets
      * @param work         scratch folder (engine state, spools)
      * @param backgroundRate events/s of the latency section's background load (the issue's 1,000)
+     * @param commitInterval the engine's commit interval in the engine and latency sections
+     *                       ({@link EngineConfig#commitInterval()}; the engine's default unless set)
      */
     public record Options(boolean quick, StackSettings settings, int engineEvents, int observers, int assets,
-                          Path work, int backgroundRate) {
+                          Path work, int backgroundRate, Duration commitInterval) {
 
         public Options {
             if (backgroundRate < 1) {
                 throw new IllegalArgumentException("--background-rate must be at least 1 event/s, was " + backgroundRate);
+            }
+            commitInterval = commitInterval == null ? EngineConfig.DEFAULT_COMMIT_INTERVAL : commitInterval;
+            // the engine's own rule, reported with the option's name
+            try {
+                EngineConfig.defaults().withCommitInterval(commitInterval);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--commit-interval: " + e.getMessage().replaceFirst("^engine\\.commit_interval: ", ""), e);
             }
         }
 
@@ -230,7 +240,8 @@ public final class StackBench {
             final String word = threads > 1 ? "threads" : "thread";
             final BrokerEngineBench.Run run;
             try {
-                run = BrokerEngineBench.run(kafka, inventory, mixedRecords, threads, options.work().resolve("engine-state"),
+                run = BrokerEngineBench.run(kafka, inventory, mixedRecords, threads, options.commitInterval(),
+                        options.work().resolve("engine-state"),
                         options.engineStartTimeout(), options.engineCatchUpTimeout(), expected);
             } catch (BrokerEngineBench.TooSlowException e) {
                 // one run failing must not cost the other its figure
@@ -243,9 +254,9 @@ public final class StackBench {
             runs.put(threads + "_threads", run);
             final double rate = run.eventsPerSecond();
             figures.add(Figure.of("engine", "exactly_once_v2, " + threads + " stream " + word,
-                    rate, "events/s", String.format(Locale.ROOT, "%,d events, %,d observers, %,d assets; producing took %,d ms;"
-                                    + " engine start + inventory %,d ms (not timed)", run.events(), options.observers(),
-                            options.assets(), run.produceNanos() / 1_000_000, run.startNanos() / 1_000_000)));
+                    rate, "events/s", String.format(Locale.ROOT, "%,d events, %,d observers, %,d assets; commit every %,d ms;"
+                                    + " producing took %,d ms; engine start + inventory %,d ms (not timed)", run.events(),
+                            options.observers(), options.assets(), options.commitInterval().toMillis(), run.produceNanos() / 1_000_000, run.startNanos() / 1_000_000)));
             figures.add(new Figure("engine", "ratio to the Kafka limit, " + threads + " " + word,
                     rate / kafkaLimit, "ratio", Figure.Target.atLeast(0.5), "same run"));
             final long late = run.tooLate().values().stream().mapToLong(Long::longValue).sum();
@@ -263,16 +274,50 @@ public final class StackBench {
                     + " verdicts: %s", threads, rate, rate / kafkaLimit, late, run.tooLate(),
                     run.verdicts() == null ? "not checked" : run.verdicts().summary());
         }
+        floor(kafka, runs);
         raw.put("engine", runs);
+    }
+
+    /**
+     * The Kafka Streams floor ({@link StreamsFloorBench}) on the same events: how much of the
+     * engine's distance to the Kafka limit is Kafka Streams' own per-record cost on this machine.
+     */
+    private void floor(final BenchKafka kafka, final Map<String, Object> runs) throws Exception {
+        final StreamsFloorBench.Run floor;
+        try {
+            floor = StreamsFloorBench.run(kafka, mixedRecords, BrokerEngineBench.config(kafka.bootstrap(), "floor",
+                            Files.createDirectories(options.work().resolve("floor-state")), 1, options.commitInterval()),
+                    options.engineStartTimeout(), options.engineCatchUpTimeout());
+        } catch (BrokerEngineBench.TooSlowException e) {
+            notes.add("Kafka Streams floor failed: " + e.getMessage());
+            runs.put("floor", Map.of("failed", e.getMessage()));
+            return;
+        }
+        runs.put("floor", floor);
+        final double rate = floor.eventsPerSecond();
+        figures.add(Figure.of("engine", "Kafka Streams floor: read, store, write; exactly_once_v2, 1 thread", rate,
+                "events/s", String.format(Locale.ROOT, "the same %,d events and Kafka Streams settings (commit every %,d ms),"
+                        + " no engine: each record deserialized, put in a cached RocksDB store, written to one topic",
+                        floor.events(), options.commitInterval().toMillis())));
+        figures.add(Figure.of("engine", "Kafka Streams floor: ratio to the Kafka limit", rate / kafkaLimit, "ratio",
+                "the most any exactly-once Streams application that stores each record reaches here"));
+        final Object oneThread = runs.get("1_threads");
+        if (oneThread instanceof BrokerEngineBench.Run run) {
+            figures.add(Figure.of("engine", "engine, 1 thread: ratio to the floor", run.eventsPerSecond() / rate, "ratio",
+                    "the engine's own work per event, beyond Kafka Streams'"));
+        }
+        say("Kafka Streams floor: %,.0f events/s (%.2f of the Kafka limit)", rate, rate / kafkaLimit);
     }
 
     private void latency(final BenchKafka kafka) throws Exception {
         final int warmup = options.quick() ? 20 : 50;
         final AlertLatencyBench.Result r = AlertLatencyBench.run(kafka, options.settings().elasticsearchUrl(), inventory,
-                options.assets(), options.observers(), options.probes(), warmup, 20, options.backgroundRate(), options.work().resolve("latency-state"),
+                options.assets(), options.observers(), options.probes(), warmup, 20, options.backgroundRate(), options.commitInterval(),
+                options.work().resolve("latency-state"),
                 options.engineStartTimeout(), options.latencyWarmupWait(), options.latencyStragglerWait());
-        final String how = String.format(Locale.ROOT, "%,d alerts at 20/s over %,.0f ev/s background, after %d warm-up"
-                        + " probes %s", r.probes(), r.backgroundRate(), r.warmup(), r.warmedUp()
+        final String how = String.format(Locale.ROOT, "%,d alerts at 20/s over %,.0f ev/s background, engine committing"
+                        + " every %,d ms, after %d warm-up probes %s", r.probes(), r.backgroundRate(),
+                options.commitInterval().toMillis(), r.warmup(), r.warmedUp()
                         ? String.format(Locale.ROOT, "all through in %.1f s", r.warmupSeconds())
                         : String.format(Locale.ROOT, "NOT all through within %.0f s (a backlog)", r.warmupSeconds()));
 

@@ -57,6 +57,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "events/s of the latency section's background load (default ${DEFAULT-VALUE})")
     private int backgroundRate;
 
+    @Option(names = "--commit-interval",
+            description = "the engine's commit interval in the engine and latency sections, an ISO-8601 duration"
+                    + " (default PT0.1S, the engine's default; RESTOREGUARD_ENGINE_COMMIT_INTERVAL)")
+    private java.time.Duration commitInterval;
+
     @Option(names = "--out", defaultValue = "target/bench", description = "folder of the raw JSON (default ${DEFAULT-VALUE})")
     private Path outDir;
 
@@ -74,7 +79,8 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             options = new StackBench.Options(quick, settings,
                     engineEvents != null ? engineEvents : quick ? 10_000 : 1_000_000,
-                    observers != null ? observers : quick ? 2_000 : 10_000, assets, home.resolve("work"), backgroundRate);
+                    observers != null ? observers : quick ? 2_000 : 10_000, assets, home.resolve("work"), backgroundRate,
+                    commitInterval);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
