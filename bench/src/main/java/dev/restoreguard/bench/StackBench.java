@@ -300,7 +300,7 @@ public final class StackBench {
                         + " no engine: each record deserialized, put in a cached RocksDB store, written to one topic",
                         floor.events(), options.commitInterval().toMillis())));
         figures.add(Figure.of("engine", "Kafka Streams floor: ratio to the Kafka limit", rate / kafkaLimit, "ratio",
-                "the most any exactly-once Streams application that stores each record reaches here"));
+                "what a minimal exactly-once Streams application that stores each record reaches here"));
         final Object oneThread = runs.get("1_threads");
         if (oneThread instanceof BrokerEngineBench.Run run) {
             figures.add(Figure.of("engine", "engine, 1 thread: ratio to the floor", run.eventsPerSecond() / rate, "ratio",

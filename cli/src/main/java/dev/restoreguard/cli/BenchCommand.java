@@ -59,7 +59,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--commit-interval",
             description = "the engine's commit interval in the engine and latency sections, an ISO-8601 duration"
-                    + " (default PT0.1S, the engine's default; RESTOREGUARD_ENGINE_COMMIT_INTERVAL)")
+                    + " (default PT0.1S, the engine's default, which RESTOREGUARD_ENGINE_COMMIT_INTERVAL changes"
+                    + " for a deployed engine)")
     private java.time.Duration commitInterval;
 
     @Option(names = "--out", defaultValue = "target/bench", description = "folder of the raw JSON (default ${DEFAULT-VALUE})")
