@@ -151,7 +151,7 @@ final class BrokerEngineBench {
         return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
     }
 
-    private static TooSlowException tooSlow(final BenchKafka kafka, final String group, final Map<TopicPartition, Long> end,
+    static TooSlowException tooSlow(final BenchKafka kafka, final String group, final Map<TopicPartition, Long> end,
                                             final long total, final long t0, final Duration timeout, final String what)
             throws Exception {
         final double seconds = (System.nanoTime() - t0) / 1e9;

@@ -285,8 +285,7 @@ public final class StackBench {
     private void floor(final BenchKafka kafka, final Map<String, Object> runs) throws Exception {
         final StreamsFloorBench.Run floor;
         try {
-            floor = StreamsFloorBench.run(kafka, mixedRecords, BrokerEngineBench.config(kafka.bootstrap(), "floor",
-                            Files.createDirectories(options.work().resolve("floor-state")), 1, options.commitInterval()),
+            floor = StreamsFloorBench.run(kafka, mixedRecords, options.commitInterval(), options.work().resolve("floor-state"),
                     options.engineStartTimeout(), options.engineCatchUpTimeout());
         } catch (BrokerEngineBench.TooSlowException e) {
             notes.add("Kafka Streams floor failed: " + e.getMessage());

@@ -32,7 +32,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The floor under the engine's figure: what Kafka Streams itself costs per record on this broker
  * and machine, without any of the engine's work. Same mixed stream, same input topics and value
- * serde, the engine's Kafka Streams configuration ({@link EngineConfig#streamsProperties()}:
+ * serde, the bench engine's Kafka Streams configuration ({@link BrokerEngineBench#config},
+ * {@link EngineConfig#streamsProperties()}:
  * {@code exactly_once_v2}, its commit interval, RocksDB), one stream thread; each record is read
  * and deserialized, written to a cached key-value store (with its changelog) under its key and
  * forwarded to an output topic. That is the least a stateful exactly-once application does per
@@ -73,14 +74,15 @@ final class StreamsFloorBench {
         return builder.build();
     }
 
-    static Run run(final BenchKafka kafka, final List<ProducerRecord<String, byte[]>> events, final EngineConfig engine,
-                   final Duration startTimeout, final Duration catchUpTimeout) throws Exception {
+    static Run run(final BenchKafka kafka, final List<ProducerRecord<String, byte[]>> events,
+                   final Duration commitInterval, final Path stateRoot, final Duration startTimeout,
+                   final Duration catchUpTimeout) throws Exception {
         kafka.resetCatalogTopics();
         kafka.recreate(OUTPUT, Topics.RESTORES.partitions());
         final String applicationId = "restoreguard-bench-floor-" + System.currentTimeMillis();
-        final Path stateDir = Files.createDirectories(engine.stateDir().resolve(applicationId));
-        final Properties properties = engine.withApplication(applicationId, stateDir, 0).streamsProperties();
-        properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        final Path stateDir = Files.createDirectories(stateRoot.resolve(applicationId));
+        final Properties properties = BrokerEngineBench.config(kafka.bootstrap(), applicationId, stateDir, 1,
+                commitInterval).streamsProperties();
         final CountDownLatch running = new CountDownLatch(1);
         try (Producer<String, byte[]> producer = kafka.producer();
              KafkaStreams streams = new KafkaStreams(topology(), properties)) {
@@ -98,9 +100,7 @@ final class StreamsFloorBench {
             BenchKafka.sendInOrder(producer, events, BrokerEngineBench.ARRIVAL_WINDOW);
             final Map<TopicPartition, Long> end = kafka.endOffsets(BrokerEngineBench.EVENT_TOPICS);
             if (!BrokerEngineBench.awaitCaughtUp(kafka, applicationId, end, catchUpTimeout)) {
-                throw new BrokerEngineBench.TooSlowException("the floor did not commit " + events.size()
-                        + " events within " + catchUpTimeout.toSeconds() + " s: "
-                        + kafka.committedRecords(applicationId, end) + " committed");
+                throw BrokerEngineBench.tooSlow(kafka, applicationId, end, events.size(), t0, catchUpTimeout, "events");
             }
             final Run run = new Run(events.size(), System.nanoTime() - t0);
             streams.close(Duration.ofSeconds(30));

@@ -93,26 +93,16 @@ public final class CorrelationTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(kv.apply(StoreNames.OBSERVER_META), Serdes.String(),
                 Serdes.Long()).withCachingEnabled());
 
-        // A reference change goes to every partition and Kafka Streams serializes a record once per
-        // partition it is sent to: the change becomes bytes once here and the copies share them.
-        final Produced<String, byte[]> broadcast = Produced.with(Serdes.String(), Serdes.ByteArray())
-                .withStreamPartitioner(new EveryPartition<>());
-        final Serializer<Envelope> toBytes = events.serializer();
-        final String referenceTopic = Topics.ENGINE_REFERENCE.name();
         final KStream<String, Envelope> dns = source(builder, Topics.DNS, "dns-source");
-        dns.selectKey((fqdn, e) -> "dns|" + fqdn, Named.as("dns-reference-key"))
-                .mapValues(e -> toBytes.serialize(referenceTopic, e), Named.as("dns-reference-bytes"))
-                .to(referenceTopic, broadcast.withName("dns-to-reference"));
-        source(builder, Topics.APPROVALS, "approvals-source")
+        toReference(dns.selectKey((fqdn, e) -> "dns|" + fqdn, Named.as("dns-reference-key")), "dns-reference-bytes",
+                "dns-to-reference");
+        toReference(source(builder, Topics.APPROVALS, "approvals-source")
                 .filter((k, e) -> e.payload() instanceof ApprovalEvent, Named.as("approvals-only"))
                 .selectKey((k, e) -> "approval|" + ((ApprovalEvent) e.payload()).changeId(),
-                        Named.as("approval-reference-key"))
-                .mapValues(e -> toBytes.serialize(referenceTopic, e), Named.as("approval-reference-bytes"))
-                .to(referenceTopic, broadcast.withName("approvals-to-reference"));
-        source(builder, Topics.INVENTORY, "inventory-source")
-                .selectKey((k, e) -> "inventory", Named.as("inventory-reference-key"))
-                .mapValues(e -> toBytes.serialize(referenceTopic, e), Named.as("inventory-reference-bytes"))
-                .to(referenceTopic, broadcast.withName("inventory-to-reference"));
+                        Named.as("approval-reference-key")), "approval-reference-bytes", "approvals-to-reference");
+        toReference(source(builder, Topics.INVENTORY, "inventory-source")
+                .selectKey((k, e) -> "inventory", Named.as("inventory-reference-key")), "inventory-reference-bytes",
+                "inventory-to-reference");
 
         final KStream<String, Envelope> hosts = source(builder, Topics.HOSTS, "hosts-source");
         final KStream<String, Envelope> restores = source(builder, Topics.RESTORES, "restores-source");
@@ -146,6 +136,20 @@ public final class CorrelationTopology {
                 .process(PipelineHealthProcessor::new, Named.as("pipeline-health"))
                 .to(Topics.ALERTS.name(), Produced.with(Serdes.String(), alerts).withName("health-alerts-sink"));
         return builder.build();
+    }
+
+    /**
+     * Broadcasts {@code changes} to every partition of {@code restoreguard.engine.reference}. Kafka
+     * Streams serializes a record once per partition it is sent to: a change becomes bytes once
+     * here and the copies share them.
+     */
+    private static void toReference(final KStream<String, Envelope> changes, final String bytesName,
+                                    final String sinkName) {
+        final String topic = Topics.ENGINE_REFERENCE.name();
+        final Serializer<Envelope> json = Topics.ENGINE_REFERENCE.valueSerde().serializer();
+        changes.mapValues(e -> json.serialize(topic, e), Named.as(bytesName))
+                .to(topic, Produced.with(Serdes.String(), Serdes.ByteArray())
+                        .withStreamPartitioner(new EveryPartition<>()).withName(sinkName));
     }
 
     private static KStream<String, Envelope> source(final StreamsBuilder builder, final Topic<String, Envelope> topic,
