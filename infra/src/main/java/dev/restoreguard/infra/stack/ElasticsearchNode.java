@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * folder that user cannot enter ({@code /root} is 0700) cannot hold the node's files; they then go
  * to {@code /var/lib/restoreguard-es/<name>-<hash>} and the home records where.
  */
-final class ElasticsearchNode {
+final class ElasticsearchNode implements ChildNode {
 
     static final String NAME = "elasticsearch";
     static final String SERVICE_USER = "restoreguard-es";
@@ -89,11 +89,13 @@ final class ElasticsearchNode {
         return "-Drestoreguard.es.dir=" + dir;
     }
 
-    Optional<ProcessHandle> process() {
+    @Override
+    public Optional<ProcessHandle> process() {
         return Processes.liveProcess(pidFile(), marker(dir()));
     }
 
-    ComponentStatus status() {
+    @Override
+    public ComponentStatus status() {
         final Optional<ProcessHandle> process = process();
         if (process.isEmpty()) {
             final String detail = Processes.accepting(settings.elasticsearchPort())
@@ -117,7 +119,8 @@ final class ElasticsearchNode {
      * Unpacks the distribution if needed, prepares the service user when running as root, and
      * starts the launcher. Returns the launcher process, which exits once the node is up.
      */
-    Process start(final Jdk jdk, final Distribution distribution, final Consumer<String> progress) throws IOException {
+    @Override
+    public Process start(final Jdk jdk, final Distribution distribution, final Consumer<String> progress) throws IOException {
         final boolean root = isRoot();
         final Path dir = chooseDir(root, progress);
         Files.createDirectories(dir);
@@ -174,7 +177,8 @@ final class ElasticsearchNode {
      * Waits until the launcher reports the node started and the cluster is yellow or green. On
      * failure it kills what it started and reports the tail of the logs.
      */
-    void awaitHealthy(final Process launcher, final Instant deadline) {
+    @Override
+    public void awaitHealthy(final Process launcher, final Instant deadline) {
         try {
             final long waitMillis = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
             if (!launcher.waitFor(waitMillis, TimeUnit.MILLISECONDS)) {
@@ -195,7 +199,8 @@ final class ElasticsearchNode {
     }
 
     /** Waits for yellow/green health of a node whose process runs. */
-    void awaitHealthy(final Instant deadline) {
+    @Override
+    public void awaitHealthy(final Instant deadline) {
         while (Instant.now().isBefore(deadline)) {
             if (process().isEmpty()) {
                 throw new StackException("Elasticsearch is not running (pid file " + pidFile() + ").\n" + logs());
@@ -232,7 +237,8 @@ final class ElasticsearchNode {
     }
 
     /** Stops the node (graceful on SIGTERM); returns whether it was running. */
-    boolean stop(final Duration timeout) {
+    @Override
+    public boolean stop(final Duration timeout) {
         final Optional<ProcessHandle> process = process();
         process.ifPresent(handle -> Processes.stop(handle, timeout));
         try {

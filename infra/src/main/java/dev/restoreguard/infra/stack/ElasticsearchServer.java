@@ -1,10 +1,6 @@
 package dev.restoreguard.infra.stack;
 
-import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,18 +25,12 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class ElasticsearchServer implements AutoCloseable {
+public final class ElasticsearchServer extends ControlledNode {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(ElasticsearchServer.class);
+    private static final Duration ABANDON_WAIT = Duration.ofSeconds(10);
 
-    private final StackSettings settings;
-    private final Consumer<String> progress;
-    private final JdkFinder jdkFinder;
     private final ElasticsearchNode node;
-    // Resolved on the first start and reused, as KafkaBroker does: a restart must not depend on
-    // finding them again.
-    private Jdk jdk;
-    private Distribution distribution;
 
     /** The node of {@code settings} (only its home, Elasticsearch port and timeouts are used); progress goes to the log. */
     public ElasticsearchServer(final StackSettings settings) {
@@ -48,10 +38,13 @@ public final class ElasticsearchServer implements AutoCloseable {
     }
 
     ElasticsearchServer(final StackSettings settings, final Consumer<String> progress, final JdkFinder jdkFinder) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.progress = Objects.requireNonNull(progress, "progress");
-        this.jdkFinder = Objects.requireNonNull(jdkFinder, "jdkFinder");
-        this.node = new ElasticsearchNode(settings);
+        this(settings, progress, jdkFinder, new ElasticsearchNode(settings));
+    }
+
+    private ElasticsearchServer(final StackSettings settings, final Consumer<String> progress, final JdkFinder jdkFinder,
+                                final ElasticsearchNode node) {
+        super(settings, progress, jdkFinder, node, "Elasticsearch");
+        this.node = node;
     }
 
     /** {@code http://127.0.0.1:<elasticsearchPort>}; the same before and after a restart. */
@@ -59,74 +52,47 @@ public final class ElasticsearchServer implements AutoCloseable {
         return settings.elasticsearchUrl();
     }
 
-    /** Current state; the health check is {@code GET /_cluster/health}. */
-    public ComponentStatus status() {
-        return node.status();
-    }
-
-    /** Whether a node process of this home runs (healthy or not). */
-    public boolean running() {
-        return node.process().isPresent();
-    }
-
     /**
      * Starts the node unless it runs, waits (up to the settings' start timeout) until the cluster is
-     * yellow or green, and installs the bundled index templates. The first start unpacks the
-     * distribution; later ones reuse it and the data dir, so it also serves as the restart after
-     * {@link #stop()}.
-     *
-     * @return how long the node took to become healthy ({@link Duration#ZERO} if it already ran)
-     * @throws StackException if the port is taken, no JDK 21+ is found, or the node does not become
-     *     healthy in time (what was started is then stopped again)
+     * yellow or green ({@code GET /_cluster/health}), and installs the bundled index templates. The
+     * first start unpacks the distribution; later ones reuse it and the data dir, so it also serves
+     * as the restart after {@link #stop()}.
      */
+    @Override
     public Duration start() {
-        return LocalStack.locked(settings, () -> {
-            final Instant deadline = Instant.now().plus(settings.startTimeout());
-            if (node.process().isPresent()) {
-                node.awaitHealthy(deadline);
-                node.installTemplates();
-                return Duration.ZERO;
-            }
-            LocalStack.requireFree(settings.elasticsearchPort(), "Elasticsearch", "StackSettings.withPorts");
-            Files.createDirectories(settings.home());
-            settings.record();
-            final Instant spawned = Instant.now();
-            if (jdk == null) {
-                jdk = jdkFinder.find();
-                distribution = Distribution.load();
-            }
-            final Process launcher = node.start(jdk, distribution, progress);
-            try {
-                node.awaitHealthy(launcher, deadline);
-                node.installTemplates();
-            } catch (final RuntimeException e) {
-                // Leave no half-started node behind (the pid file may not be written yet).
-                if (launcher.isAlive()) {
-                    Processes.killTree(launcher.toHandle());
-                }
-                node.stop(Duration.ofSeconds(10));
-                throw e;
-            }
-            final Duration took = Duration.between(spawned, Instant.now());
-            LOGGER.atInfo().addKeyValue("address", url()).addKeyValue("startup_ms", took.toMillis())
-                    .log("Elasticsearch healthy");
-            return took;
-        });
+        return super.start();
+    }
+
+    @Override
+    String address() {
+        return url();
+    }
+
+    @Override
+    void requirePortsFree() {
+        LocalStack.requireFree(settings.elasticsearchPort(), "Elasticsearch", "StackSettings.withPorts");
+    }
+
+    @Override
+    void whenHealthy(final boolean startedNow) {
+        node.installTemplates();
+    }
+
+    @Override
+    void abandon(final Process launcher) {
+        if (launcher.isAlive()) {
+            Processes.killTree(launcher.toHandle());
+        }
+        node.stop(ABANDON_WAIT);
     }
 
     /**
      * Stops the node gracefully (SIGTERM, then SIGKILL after the settings' stop timeout). Returns
      * once the process is gone; returns whether it was running.
      */
+    @Override
     public boolean stop() {
-        return LocalStack.locked(settings, () -> {
-            final Optional<Long> pid = node.process().map(ProcessHandle::pid);
-            pid.ifPresent(p -> progress.accept("Stopping Elasticsearch (pid " + p + ")"));
-            final boolean wasRunning = node.stop(settings.stopTimeout());
-            LOGGER.atInfo().addKeyValue("address", url()).addKeyValue("was_running", wasRunning)
-                    .log("Elasticsearch stopped");
-            return wasRunning;
-        });
+        return super.stop();
     }
 
     /** Deletes the node's indices (the unpacked distribution stays); the node must be stopped. */
@@ -138,11 +104,5 @@ public final class ElasticsearchServer implements AutoCloseable {
             node.deleteData();
             return null;
         });
-    }
-
-    /** Stops the node ({@link #stop()}); the data dir is kept. */
-    @Override
-    public void close() {
-        stop();
     }
 }

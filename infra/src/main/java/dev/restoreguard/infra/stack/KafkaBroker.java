@@ -1,11 +1,8 @@
 package dev.restoreguard.infra.stack;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -33,19 +30,12 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends ControlledNode {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(KafkaBroker.class);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
-    private final StackSettings settings;
-    private final Consumer<String> progress;
-    private final JdkFinder jdkFinder;
     private final KafkaNode node;
-    // Resolved on the first start and reused: a restart must not depend on finding them again
-    // (a build that re-installs the infra jar under a running test JVM makes its resources unreadable).
-    private Jdk jdk;
-    private Distribution distribution;
 
     /** The broker of {@code settings}; progress goes to the log. */
     public KafkaBroker(final StackSettings settings) {
@@ -62,10 +52,13 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     KafkaBroker(final StackSettings settings, final Consumer<String> progress, final JdkFinder jdkFinder) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.progress = Objects.requireNonNull(progress, "progress");
-        this.jdkFinder = Objects.requireNonNull(jdkFinder, "jdkFinder");
-        this.node = new KafkaNode(settings);
+        this(settings, progress, jdkFinder, new KafkaNode(settings));
+    }
+
+    private KafkaBroker(final StackSettings settings, final Consumer<String> progress, final JdkFinder jdkFinder,
+                        final KafkaNode node) {
+        super(settings, progress, jdkFinder, node, "Kafka");
+        this.node = node;
     }
 
     /** The settings (home, ports, timeouts) of this broker. */
@@ -88,56 +81,38 @@ public final class KafkaBroker implements AutoCloseable {
         return node.serverLog();
     }
 
-    /** Current state; the health check is a bounded {@code describeCluster}. */
-    public ComponentStatus status() {
-        return node.status();
-    }
-
-    /** Whether a broker process of this home runs (healthy or not). */
-    public boolean running() {
-        return node.process().isPresent();
-    }
-
     /**
      * Starts the broker unless it runs, and waits (up to the settings' start timeout) until it
-     * answers. The first start formats the storage; later ones reuse the data dir, so it also
-     * serves as the restart after {@link #stop()} or {@link #kill()}.
-     *
-     * @return how long the broker took to become healthy ({@link Duration#ZERO} if it already ran)
-     * @throws StackException if a port is taken, no JDK 21+ is found, or the broker does not
-     *     become healthy in time (the process is then stopped again)
+     * answers (a bounded {@code describeCluster}). The first start formats the storage; later ones
+     * reuse the data dir, so it also serves as the restart after {@link #stop()} or {@link #kill()}.
      */
+    @Override
     public Duration start() {
-        return LocalStack.locked(settings, () -> {
-            final Instant deadline = Instant.now().plus(settings.startTimeout());
-            if (node.process().isPresent()) {
-                node.awaitHealthy(deadline);
-                return Duration.ZERO;
-            }
-            // Checked before anything is spawned, so a clash reads "port taken", not a log tail.
-            LocalStack.requireFree(settings.kafkaPort(), "Kafka", "StackSettings.withPorts");
-            LocalStack.requireFree(settings.controllerPort(), "the Kafka controller", "StackSettings.withPorts");
-            Files.createDirectories(settings.home());
-            settings.record();
-            final Instant spawned = Instant.now();
-            if (jdk == null) {
-                jdk = jdkFinder.find();
-                distribution = Distribution.load();
-            }
-            final Process process = node.start(jdk, distribution, progress);
-            try {
-                node.awaitHealthy(process, deadline);
-            } catch (final RuntimeException e) {
-                // Leave no half-started broker behind: the caller gets the exception, not a process.
-                node.stop(KILL_WAIT);
-                throw e;
-            }
+        return super.start();
+    }
+
+    @Override
+    String address() {
+        return bootstrapServers();
+    }
+
+    @Override
+    void requirePortsFree() {
+        LocalStack.requireFree(settings.kafkaPort(), "Kafka", "StackSettings.withPorts");
+        LocalStack.requireFree(settings.controllerPort(), "the Kafka controller", "StackSettings.withPorts");
+    }
+
+    @Override
+    void whenHealthy(final boolean startedNow) {
+        if (startedNow) {
             node.applySecurity();
-            final Duration took = Duration.between(spawned, Instant.now());
-            LOGGER.atInfo().addKeyValue("address", bootstrapServers()).addKeyValue("pid", process.pid())
-                    .addKeyValue("startup_ms", took.toMillis()).log("Kafka broker healthy");
-            return took;
-        });
+        }
+    }
+
+    @Override
+    void abandon(final Process spawned) {
+        // Leave no half-started broker behind: the caller gets the exception, not a process.
+        node.stop(KILL_WAIT);
     }
 
     /** Creates the catalog topics ({@code Topics.all()}) that do not exist yet; returns those created. */
@@ -150,15 +125,9 @@ public final class KafkaBroker implements AutoCloseable {
      * the producer-state snapshots), then SIGKILL if it takes longer than the settings' stop
      * timeout. Returns once the process is gone; returns whether it was running.
      */
+    @Override
     public boolean stop() {
-        return LocalStack.locked(settings, () -> {
-            final Optional<Long> pid = node.process().map(ProcessHandle::pid);
-            pid.ifPresent(p -> progress.accept("Stopping Kafka (pid " + p + ")"));
-            final boolean wasRunning = node.stop(settings.stopTimeout());
-            LOGGER.atInfo().addKeyValue("address", bootstrapServers()).addKeyValue("was_running", wasRunning)
-                    .log("Kafka broker stopped");
-            return wasRunning;
-        });
+        return super.stop();
     }
 
     /**
@@ -182,11 +151,5 @@ public final class KafkaBroker implements AutoCloseable {
                     .log("Kafka broker killed");
             return process.isPresent();
         });
-    }
-
-    /** Stops the broker gracefully ({@link #stop()}); the data dir is kept. */
-    @Override
-    public void close() {
-        stop();
     }
 }

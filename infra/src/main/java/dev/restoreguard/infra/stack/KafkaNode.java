@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * log4j2.properties, the JVM argument file), {@code data/} (the log dirs and KRaft metadata),
  * {@code logs/server.log}, {@code kafka.out} (stdout/stderr), {@code kafka.pid}.
  */
-final class KafkaNode {
+final class KafkaNode implements ChildNode {
 
     static final String NAME = "kafka";
     private static final Logger LOGGER = LoggerFactory.getLogger(KafkaNode.class);
@@ -80,7 +80,8 @@ final class KafkaNode {
         return "-Drestoreguard.kafka.dir=" + dir;
     }
 
-    Optional<ProcessHandle> process() {
+    @Override
+    public Optional<ProcessHandle> process() {
         return Processes.liveProcess(pidFile(), marker());
     }
 
@@ -89,7 +90,8 @@ final class KafkaNode {
     }
 
     /** Current state; the health check is a bounded {@code describeCluster}. */
-    ComponentStatus status() {
+    @Override
+    public ComponentStatus status() {
         final Optional<ProcessHandle> process = process();
         if (process.isEmpty()) {
             final String detail = Processes.accepting(settings.kafkaPort())
@@ -108,7 +110,8 @@ final class KafkaNode {
     }
 
     /** Formats the storage if needed and starts the broker; returns without waiting for health. */
-    Process start(final Jdk jdk, final Distribution distribution, final Consumer<String> progress) throws IOException {
+    @Override
+    public Process start(final Jdk jdk, final Distribution distribution, final Consumer<String> progress) throws IOException {
         Files.createDirectories(dir.resolve("config"));
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dataDir());
@@ -142,7 +145,8 @@ final class KafkaNode {
     }
 
     /** Waits until {@code describeCluster} answers, the process dies, or the deadline passes. */
-    void awaitHealthy(final Process process, final Instant deadline) {
+    @Override
+    public void awaitHealthy(final Process process, final Instant deadline) {
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new StackException("Kafka exited during start-up (exit code " + process.exitValue() + ").\n"
@@ -162,7 +166,8 @@ final class KafkaNode {
     }
 
     /** Waits until an already running broker (started by an earlier {@code up}) answers. */
-    void awaitHealthy(final Instant deadline) {
+    @Override
+    public void awaitHealthy(final Instant deadline) {
         while (Instant.now().isBefore(deadline)) {
             if (process().isEmpty()) {
                 throw new StackException("Kafka stopped while waiting for it.\n" + Processes.tail(serverLog()));
@@ -251,7 +256,8 @@ final class KafkaNode {
     }
 
     /** Stops the broker (controlled shutdown on SIGTERM); returns whether it was running. */
-    boolean stop(final Duration timeout) {
+    @Override
+    public boolean stop(final Duration timeout) {
         final Optional<ProcessHandle> process = process();
         process.ifPresent(handle -> Processes.stop(handle, timeout));
         deletePidFile();
