@@ -55,7 +55,7 @@ class StateExpiryTest {
         // the time index (keys from a time) and the dependency and observer indexes (keys from "~")
         assertThat(count(StoreNames.OBSERVER_JUDGMENTS_BY_TIME, k -> !k.startsWith("~"))).isEqualTo(1);
         assertThat(count(StoreNames.OBSERVER_JUDGMENTS_BY_TIME, k -> k.startsWith("~") && !k.contains("|s2")
-                && !k.equals("~index-version"))).isZero();
+                && !k.equals("~index-epoch"))).isZero();
         assertThat(count(StoreNames.OBSERVER_JUDGMENTS_BY_TIME, k -> k.startsWith("~") && k.contains("|s2"))).isPositive();
         // alerts stay open and are not re-published when the same finding recurs
         final int before = fx.published().size();

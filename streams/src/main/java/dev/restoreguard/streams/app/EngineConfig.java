@@ -178,6 +178,11 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
                 historyRetention, sessionRetention, httpPort, processingGuarantee, inMemoryState, collectorSilence, standbyReplicas, trustedKeys, sessionTimeout, interval);
     }
 
+    /** Whether the engine runs exactly-once ({@code exactly_once_v2}) rather than at-least-once. */
+    public boolean exactlyOnce() {
+        return StreamsConfig.EXACTLY_ONCE_V2.equals(processingGuarantee);
+    }
+
     /** This configuration with key-value state in memory (replay, benchmarks). */
     public EngineConfig withInMemoryState() {
         return new EngineConfig(bootstrapServers, applicationId, stateDir, streamThreads, allowedLateness,

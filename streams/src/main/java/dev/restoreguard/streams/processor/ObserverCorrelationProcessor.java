@@ -112,10 +112,11 @@ public final class ObserverCorrelationProcessor implements Processor<String, Env
         this.hosts = context.getStateStore(StoreNames.HOSTS);
         this.sessions = context.getStateStore(StoreNames.SESSIONS);
         this.sessionSweep = new StoreSweep<>(sessions, StoreSweep.BATCH);
+        final KeyValueStore<String, Long> meta = context.getStateStore(StoreNames.OBSERVER_META);
         this.book = new JudgmentBook(context.getStateStore(StoreNames.OBSERVER_JUDGMENTS),
                 context.getStateStore(StoreNames.OBSERVER_JUDGMENTS_BY_TIME),
-                context.getStateStore(StoreNames.OBSERVER_ALERTS), this::publish);
-        this.clock = new EngineClock(context.getStateStore(StoreNames.OBSERVER_META), allowedLateness);
+                context.getStateStore(StoreNames.OBSERVER_ALERTS), meta, this::publish);
+        this.clock = new EngineClock(meta, allowedLateness);
         final KeyValueStore<String, String> referenceStore = context.getStateStore(StoreNames.REFERENCE);
         this.reference = new ReferenceView(referenceStore);
         this.recorder = new ReferenceRecorder(referenceStore, reference);
