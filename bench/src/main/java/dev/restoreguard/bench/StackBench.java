@@ -53,11 +53,9 @@ public final class StackBench {
             }
             commitInterval = commitInterval == null ? EngineConfig.DEFAULT_COMMIT_INTERVAL : commitInterval;
             // the engine's own rule, reported with the option's name
-            try {
-                EngineConfig.defaults().withCommitInterval(commitInterval);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--commit-interval: " + e.getMessage().replaceFirst("^engine\\.commit_interval: ", ""), e);
-            }
+            EngineConfig.commitIntervalProblem(commitInterval).ifPresent(problem -> {
+                throw new IllegalArgumentException("--commit-interval: " + problem);
+            });
         }
 
         public int kafkaRecords() {

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * home's lock, ports checked before anything is spawned, the JDK and distribution resolved once,
  * and nothing half-started left behind when the node does not become healthy.
  */
-abstract class ControlledNode implements AutoCloseable {
+public abstract sealed class ControlledNode implements AutoCloseable permits KafkaBroker, ElasticsearchServer {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(ControlledNode.class);
 

@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
  * stopped and started again on the same data dir and port, so the indices, data streams and
  * templates written before the stop are still there when the same node comes back. It runs the
  * same {@code ElasticsearchNode} as {@link LocalStack#up()}: same command line, service user when
- * root, and files under {@code <home>/elasticsearch}.
+ * root, and files under {@code <home>/elasticsearch}. Healthy means the cluster is yellow or green
+ * ({@code GET /_cluster/health}); every start installs the bundled index templates, and the first
+ * unpacks the distribution.
  *
  * <p>Meant for tests that take Elasticsearch away while a sink writes to it (the shared test
  * stack's node cannot go, other tests use it). Give it a home and an HTTP port of its own; it
@@ -52,17 +54,6 @@ public final class ElasticsearchServer extends ControlledNode {
         return settings.elasticsearchUrl();
     }
 
-    /**
-     * Starts the node unless it runs, waits (up to the settings' start timeout) until the cluster is
-     * yellow or green ({@code GET /_cluster/health}), and installs the bundled index templates. The
-     * first start unpacks the distribution; later ones reuse it and the data dir, so it also serves
-     * as the restart after {@link #stop()}.
-     */
-    @Override
-    public Duration start() {
-        return super.start();
-    }
-
     @Override
     String address() {
         return url();
@@ -84,15 +75,6 @@ public final class ElasticsearchServer extends ControlledNode {
             Processes.killTree(launcher.toHandle());
         }
         node.stop(ABANDON_WAIT);
-    }
-
-    /**
-     * Stops the node gracefully (SIGTERM, then SIGKILL after the settings' stop timeout). Returns
-     * once the process is gone; returns whether it was running.
-     */
-    @Override
-    public boolean stop() {
-        return super.stop();
     }
 
     /** Deletes the node's indices (the unpacked distribution stays); the node must be stopped. */

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * stopped gracefully or killed with SIGKILL, and started again on the same data dir and ports, so
  * the topics, offsets, producer state and KRaft metadata written before the stop are still there.
  * It runs the same {@code KafkaNode} as {@link LocalStack#up()}: same command line, configuration
- * and files under {@code <home>/kafka}.
+ * and files under {@code <home>/kafka}. Healthy means a bounded {@code describeCluster} answers;
+ * the first start formats the storage, and a graceful stop is a controlled shutdown that flushes
+ * the logs and writes the producer-state snapshots.
  *
  * <p>Meant for tests that take the broker away mid-stream (the shared test stack cannot, other
  * tests use its broker). Give it a home and ports of its own; it takes the home's lock like
@@ -81,16 +83,6 @@ public final class KafkaBroker extends ControlledNode {
         return node.serverLog();
     }
 
-    /**
-     * Starts the broker unless it runs, and waits (up to the settings' start timeout) until it
-     * answers (a bounded {@code describeCluster}). The first start formats the storage; later ones
-     * reuse the data dir, so it also serves as the restart after {@link #stop()} or {@link #kill()}.
-     */
-    @Override
-    public Duration start() {
-        return super.start();
-    }
-
     @Override
     String address() {
         return bootstrapServers();
@@ -118,16 +110,6 @@ public final class KafkaBroker extends ControlledNode {
     /** Creates the catalog topics ({@code Topics.all()}) that do not exist yet; returns those created. */
     public List<String> createCatalogTopics() {
         return node.createTopics();
-    }
-
-    /**
-     * Stops the broker gracefully: SIGTERM (a controlled shutdown that flushes the logs and writes
-     * the producer-state snapshots), then SIGKILL if it takes longer than the settings' stop
-     * timeout. Returns once the process is gone; returns whether it was running.
-     */
-    @Override
-    public boolean stop() {
-        return super.stop();
     }
 
     /**

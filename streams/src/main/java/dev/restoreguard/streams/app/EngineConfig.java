@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -64,8 +65,14 @@ public record EngineConfig(String bootstrapServers, String applicationId, Path s
         require(sessionTimeout.compareTo(MIN_SESSION_TIMEOUT) >= 0 && sessionTimeout.compareTo(MAX_SESSION_TIMEOUT) <= 0,
                 "session_timeout", "must be within " + SESSION_TIMEOUT_BOUNDS + ", was " + sessionTimeout);
         commitInterval = commitInterval == null ? DEFAULT_COMMIT_INTERVAL : commitInterval;
-        require(commitInterval.compareTo(MIN_COMMIT_INTERVAL) >= 0 && commitInterval.compareTo(MAX_COMMIT_INTERVAL) <= 0,
-                "commit_interval", "must be within PT0.01S..PT5S, was " + commitInterval);
+        final Optional<String> badInterval = commitIntervalProblem(commitInterval);
+        require(badInterval.isEmpty(), "commit_interval", badInterval.orElse(""));
+    }
+
+    /** What is wrong with {@code interval} as the engine's commit interval, if anything (the bench's option shares the rule). */
+    public static Optional<String> commitIntervalProblem(final Duration interval) {
+        return interval.compareTo(MIN_COMMIT_INTERVAL) >= 0 && interval.compareTo(MAX_COMMIT_INTERVAL) <= 0
+                ? Optional.empty() : Optional.of("must be within PT0.01S..PT5S, was " + interval);
     }
 
     /** Every setting but the session timeout and the commit interval, which stay Kafka's defaults. */

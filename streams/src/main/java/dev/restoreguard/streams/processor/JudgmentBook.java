@@ -95,16 +95,20 @@ final class JudgmentBook {
         }
         final long started = System.nanoTime();
         long removed = 0;
+        String after = null;
         List<String> batch;
         do {
+            // each batch starts after the previous one: from the first key again, the iterator would
+            // step over every tombstone left so far
             batch = new ArrayList<>();
-            try (KeyValueIterator<String, String> it = byTime.all()) {
+            try (KeyValueIterator<String, String> it = after == null ? byTime.all() : byTime.range(after + '\0', null)) {
                 while (it.hasNext() && batch.size() < REBUILD_BATCH) {
                     batch.add(it.next().key);
                 }
             }
             batch.forEach(byTime::delete);
             removed += batch.size();
+            after = batch.isEmpty() ? after : batch.getLast();
         } while (batch.size() == REBUILD_BATCH);
         long indexed = 0;
         try (KeyValueIterator<String, Judgment> it = judgments.all()) {
